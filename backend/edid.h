@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The EDID the backend returns for GET_EDID: one 128-octet EDID 1.4 block
+ * describing a digital display whose preferred (first detailed) timing is
+ * the connector's resolution, computed with VESA CVT reduced blanking.
+ */
+#ifndef VDISPL_BACKEND_EDID_H
+#define VDISPL_BACKEND_EDID_H
+
+#include <stdint.h>
+
+#define VDISPL_EDID_BLOCK_SIZE 128u
+
+/*
+ * Fill @edid for @width x @height at @refresh_hz. @name (at most 13
+ * characters, longer is cut) goes in the monitor name descriptor and
+ * @serial in the serial number field, so two connectors are told apart.
+ * The block has a valid header, checksum, and range limits that include
+ * the timing. Returns VDISPL_EDID_BLOCK_SIZE, or -EINVAL when a detailed
+ * timing descriptor cannot hold the mode (width or height above 4095,
+ * pixel clock above 655.35 MHz, or a zero argument).
+ */
+int vdispl_edid_build(uint8_t edid[VDISPL_EDID_BLOCK_SIZE], uint32_t width, uint32_t height,
+		      uint32_t refresh_hz, const char *name, uint32_t serial);
+
+#endif

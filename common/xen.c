@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include <xenevtchn.h>
+#include <xengnttab.h>
+#include <xenstore.h>
+
+#include "xen.h"
+
+/* libxen* report failure as -1 or NULL with errno; make sure it is not 0. */
+static int neg_errno(void)
+{
+	return errno ? -errno : -EIO;
+}
+
+/* ---- XenStore ---- */
+
+struct vdispl_xs {
+	struct xs_handle *h;
+};
+
+int vdispl_xs_open(struct vdispl_xs **out)
+{
+	struct vdispl_xs *xs = calloc(1, sizeof(*xs));
+
+	if (!xs)
+		return -ENOMEM;
+	xs->h = xs_open(0);
+	if (!xs->h) {
+		int ret = neg_errno();
+
+		free(xs);
+		return ret;
+	}
+	*out = xs;
+	return 0;
+}
+
+void vdispl_xs_close(struct vdispl_xs *xs)
+{
+	if (!xs)
+		return;
+	xs_close(xs->h);
+	free(xs);
+}
+
+int vdispl_xs_fd(struct vdispl_xs *xs)
+{
+	return xs_fileno(xs->h);
+}
+
+int vdispl_xs_read(struct vdispl_xs *xs, const char *path, char **value)
+{
+	unsigned int len;
+	char *v = xs_read(xs->h, XBT_NULL, path, &len);
+
+	if (!v)
+		return neg_errno();
+	*value = v;
+	return 0;
+}
+
+int vdispl_xs_write(struct vdispl_xs *xs, const char *path, const char *value)
+{
+	return xs_write(xs->h, XBT_NULL, path, value, strlen(value)) ? 0 : neg_errno();
+}
+
+int vdispl_xs_printf(struct vdispl_xs *xs, const char *path, const char *fmt, ...)
+{
+	char value[256];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(value, sizeof(value), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(value))
+		return -EINVAL;
+	return vdispl_xs_write(xs, path, value);
+}
+
+int vdispl_xs_directory(struct vdispl_xs *xs, const char *path, char ***children,
+			unsigned int *count)
+{
+	char **list = xs_directory(xs->h, XBT_NULL, path, count);
+
+	if (!list)
+		return neg_errno();
+	*children = list;
+	return 0;
+}
+
+int vdispl_xs_watch(struct vdispl_xs *xs, const char *path, const char *token)
+{
+	return xs_watch(xs->h, path, token) ? 0 : neg_errno();
+}
+
+int vdispl_xs_unwatch(struct vdispl_xs *xs, const char *path, const char *token)
+{
+	return xs_unwatch(xs->h, path, token) ? 0 : neg_errno();
+}
+
+int vdispl_xs_next_watch(struct vdispl_xs *xs, char **block, const char **path,
+			 const char **token)
+{
+	char **vec;
+
+	errno = 0;
+	vec = xs_check_watch(xs->h);
+	if (!vec)
+		return errno == EAGAIN || errno == 0 ? 0 : -errno;
+	*block = (char *)vec;
+	*path = vec[XS_WATCH_PATH];
+	*token = vec[XS_WATCH_TOKEN];
+	return 1;
+}
+
+/* ---- Event channels ---- */
+
+struct vdispl_evtchn {
+	xenevtchn_handle *h;
+};
+
+int vdispl_evtchn_open(struct vdispl_evtchn **out)
+{
+	struct vdispl_evtchn *evtchn = calloc(1, sizeof(*evtchn));
+
+	if (!evtchn)
+		return -ENOMEM;
+	evtchn->h = xenevtchn_open(NULL, 0);
+	if (!evtchn->h) {
+		int ret = neg_errno();
+
+		free(evtchn);
+		return ret;
+	}
+	*out = evtchn;
+	return 0;
+}
+
+void vdispl_evtchn_close(struct vdispl_evtchn *evtchn)
+{
+	if (!evtchn)
+		return;
+	xenevtchn_close(evtchn->h);
+	free(evtchn);
+}
+
+int vdispl_evtchn_fd(struct vdispl_evtchn *evtchn)
+{
+	return xenevtchn_fd(evtchn->h);
+}
+
+int vdispl_evtchn_bind(struct vdispl_evtchn *evtchn, uint32_t domid, uint32_t remote_port)
+{
+	xenevtchn_port_or_error_t port = xenevtchn_bind_interdomain(evtchn->h, domid, remote_port);
+
+	return port < 0 ? neg_errno() : (int)port;
+}
+
+int vdispl_evtchn_unbind(struct vdispl_evtchn *evtchn, uint32_t local_port)
+{
+	return xenevtchn_unbind(evtchn->h, local_port) < 0 ? neg_errno() : 0;
+}
+
+int vdispl_evtchn_notify(struct vdispl_evtchn *evtchn, uint32_t local_port)
+{
+	return xenevtchn_notify(evtchn->h, local_port) < 0 ? neg_errno() : 0;
+}
+
+int vdispl_evtchn_next_pending(struct vdispl_evtchn *evtchn)
+{
+	xenevtchn_port_or_error_t port = xenevtchn_pending(evtchn->h);
+
+	if (port < 0)
+		return neg_errno();
+	if (xenevtchn_unmask(evtchn->h, port) < 0)
+		return neg_errno();
+	return (int)port;
+}
+
+/* ---- Grant mappings ---- */
+
+struct vdispl_gnttab {
+	xengnttab_handle *h;
+	uint64_t mapped;
+};
+
+static uint64_t mapped_total;
+
+int vdispl_gnttab_open(struct vdispl_gnttab **out)
+{
+	struct vdispl_gnttab *gnttab = calloc(1, sizeof(*gnttab));
+
+	if (!gnttab)
+		return -ENOMEM;
+	gnttab->h = xengnttab_open(NULL, 0);
+	if (!gnttab->h) {
+		int ret = neg_errno();
+
+		free(gnttab);
+		return ret;
+	}
+	*out = gnttab;
+	return 0;
+}
+
+void vdispl_gnttab_close(struct vdispl_gnttab *gnttab)
+{
+	if (!gnttab)
+		return;
+	xengnttab_close(gnttab->h);
+	free(gnttab);
+}
+
+int vdispl_gnttab_map(struct vdispl_gnttab *gnttab, uint32_t domid, uint32_t count,
+		      const vdispl_gref_t *refs, bool writable, void **addr)
+{
+	void *p;
+
+	if (count == 0)
+		return -EINVAL;
+	p = xengnttab_map_domain_grant_refs(gnttab->h, count, domid, (uint32_t *)refs,
+					    writable ? PROT_READ | PROT_WRITE : PROT_READ);
+	if (!p)
+		return neg_errno();
+	gnttab->mapped += count;
+	mapped_total += count;
+	*addr = p;
+	return 0;
+}
+
+int vdispl_gnttab_unmap(struct vdispl_gnttab *gnttab, void *addr, uint32_t count)
+{
+	if (xengnttab_unmap(gnttab->h, addr, count) < 0)
+		return neg_errno();
+	gnttab->mapped -= count;
+	mapped_total -= count;
+	return 0;
+}
+
+uint64_t vdispl_gnttab_mapped(const struct vdispl_gnttab *gnttab)
+{
+	return gnttab->mapped;
+}
+
+uint64_t vdispl_gnttab_mapped_total(void)
+{
+	return mapped_total;
+}
