@@ -1,0 +1,36 @@
+"""Building vdispl's binaries for the lab images with meson."""
+
+import os
+import subprocess
+
+from .errors import LabError
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def build_dir():
+    return os.environ.get("VDISPL_BUILD_DIR") or os.path.join(REPO, "build")
+
+
+def build():
+    """Configure (once) and compile; return {name: path} of the lab's binaries."""
+    d = build_dir()
+    if not os.path.exists(os.path.join(d, "build.ninja")):
+        _run(["meson", "setup", d, REPO])
+    _run(["meson", "compile", "-C", d])
+    binaries = {
+        "vdispl-backend": os.path.join(d, "backend", "vdispl-backend"),
+        "vdispl-client": os.path.join(d, "tools", "vdispl-client"),
+        "vdispl-frame-check": os.path.join(d, "tools", "vdispl-frame-check"),
+    }
+    for name, path in binaries.items():
+        if not os.path.exists(path):
+            raise LabError("%s was not built (%s): are libdrm-dev and libpng-dev installed? "
+                           "tools/install-deps installs them" % (name, path))
+    return binaries
+
+
+def _run(cmd):
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if proc.returncode != 0:
+        raise LabError("%s failed:\n%s" % (" ".join(cmd), proc.stdout[-3000:]))

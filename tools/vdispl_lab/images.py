@@ -1,0 +1,286 @@
+"""Dom0 and guest initramfs images, built from Debian packages.
+
+Each image is a cached base archive (Debian's files: BusyBox, Xen's tools,
+kernel modules, libraries), keyed by the package versions and this builder,
+plus a small per-run overlay archive (our binaries, the scripts, the guest's
+command) appended to it: the kernel unpacks both, the overlay winning.
+
+Images use Debian's merged-/usr layout: /bin, /sbin, /lib and /lib64 are
+symlinks into /usr.
+"""
+
+import gzip
+import hashlib
+import os
+import shutil
+import subprocess
+import tempfile
+
+from . import cache, cpio, elf
+from .debs import PackageSet
+from .errors import LabError
+
+XEN_VERSION = "4.17"
+KERNEL_PACKAGE = "linux-image-amd64"
+
+DOM0_PACKAGES = [
+    "xen-hypervisor-%s-amd64" % XEN_VERSION,
+    "xen-utils-%s" % XEN_VERSION,
+    "xenstore-utils",
+    KERNEL_PACKAGE,
+    "busybox-static",
+    "libgcc-s1",
+    # What vdispl-backend links against.
+    "libdrm2",
+    "libpng16-16",
+    "libinih1",
+]
+GUEST_PACKAGES = [KERNEL_PACKAGE, "busybox-static", "libdrm2"]
+
+# Dom0: event channels, grant mapping and sharing, privcmd/xenfs for the
+# toolstack, and bochs for the KMS display QEMU captures.
+DOM0_MODULES = ["xen-evtchn", "xen-gntdev", "xen-gntalloc", "xen-privcmd", "xenfs", "bochs"]
+# The guest: only the mainline frontend, unchanged.
+GUEST_MODULES = ["drm_xen_front"]
+
+XEN_TOOLS = ["xl", "xenstored", "xenconsoled", "xen-init-dom0"]
+XENSTORE_CLIENTS = ["read", "write", "ls", "list", "rm", "exists", "watch", "chmod"]
+
+MULTIARCH = "x86_64-linux-gnu"
+HOST_LIB_DIRS = ["/lib/" + MULTIARCH, "/usr/lib/" + MULTIARCH]
+
+SCRIPTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "scripts")
+
+
+def _builder_digest():
+    h = hashlib.sha256()
+    with open(os.path.abspath(__file__), "rb") as f:
+        h.update(f.read())
+    return h.hexdigest()[:12]
+
+
+class Tree:
+    """A staging directory laid out like the image's root."""
+
+    def __init__(self, path):
+        self.path = path
+        for d in ("usr/bin", "usr/sbin", "usr/lib/" + MULTIARCH, "usr/lib64", "etc", "proc",
+                  "sys", "dev", "tmp", "run", "root", "var/log", "var/lib", "lab"):
+            os.makedirs(os.path.join(path, d), exist_ok=True)
+        for link, target in (("bin", "usr/bin"), ("sbin", "usr/sbin"), ("lib", "usr/lib"),
+                             ("lib64", "usr/lib64")):
+            p = os.path.join(path, link)
+            if not os.path.lexists(p):
+                os.symlink(target, p)
+
+    def host(self, relpath):
+        return os.path.join(self.path, _merged(relpath))
+
+    def add(self, src, relpath, mode=None):
+        """Copy the host file @src (symlinks followed) to /@relpath."""
+        dest = self.host(relpath)
+        os.makedirs(os.path.dirname(dest), exist_ok=True)
+        shutil.copyfile(src, dest)
+        shutil.copymode(src, dest)
+        if mode is not None:
+            os.chmod(dest, mode)
+        return dest
+
+    def write(self, relpath, text, mode=0o644):
+        dest = self.host(relpath)
+        os.makedirs(os.path.dirname(dest), exist_ok=True)
+        with open(dest, "w") as f:
+            f.write(text)
+        os.chmod(dest, mode)
+        return dest
+
+    def symlink(self, relpath, target):
+        dest = self.host(relpath)
+        os.makedirs(os.path.dirname(dest), exist_ok=True)
+        if os.path.lexists(dest):
+            os.unlink(dest)
+        os.symlink(target, dest)
+
+    def add_libraries(self, programs, search_dirs, have=None):
+        """Copy what @programs (host paths) need into /usr/lib, skipping the
+        sonames in @have (already in a base archive)."""
+        try:
+            libs = elf.closure(programs, search_dirs)
+        except (LookupError, ValueError) as e:
+            raise LabError(str(e)) from None
+        for soname, src in sorted(libs.items()):
+            if have and soname in have:
+                continue
+            self.add(src, "usr/lib/%s/%s" % (MULTIARCH, soname))
+        if "ld-linux-x86-64.so.2" in libs:
+            self.symlink("usr/lib64/ld-linux-x86-64.so.2",
+                         "../lib/%s/ld-linux-x86-64.so.2" % MULTIARCH)
+        return set(libs)
+
+    def sonames(self):
+        d = self.host("usr/lib/" + MULTIARCH)
+        return set(os.listdir(d)) if os.path.isdir(d) else set()
+
+
+def _merged(relpath):
+    relpath = relpath.lstrip("/")
+    for top in ("bin/", "sbin/", "lib/", "lib64/"):
+        if relpath.startswith(top):
+            return "usr/" + relpath
+    return relpath
+
+
+class Kernel:
+    """Debian's kernel: image, version and a module index (cached)."""
+
+    def __init__(self, packages):
+        # The metapackage (linux-image-amd64) depends on the versioned one,
+        # which is the one that carries the modules.
+        roots = [r for name, r in sorted(packages.roots.items())
+                 if name.startswith("linux-image-") and os.path.isdir(os.path.join(r, "lib/modules"))]
+        if not roots:
+            raise LabError("no linux-image package with modules in the set")
+        self.root = roots[0]
+        moddir = os.path.join(self.root, "lib/modules")
+        versions = os.listdir(moddir)
+        if len(versions) != 1:
+            raise LabError("expected one kernel version in %s, found %s" % (moddir, versions))
+        self.version = versions[0]
+        self.vmlinuz = os.path.join(self.root, "boot/vmlinuz-" + self.version)
+        self._depmod()
+        self._deps = self._read_deps()
+
+    def _depmod(self):
+        marker = os.path.join(self.root, ".depmod")
+        if os.path.exists(marker):
+            return
+        _run(["depmod", "-b", self.root, self.version])
+        open(marker, "w").close()
+
+    def _read_deps(self):
+        deps = {}
+        path = os.path.join(self.root, "lib/modules", self.version, "modules.dep")
+        with open(path) as f:
+            for line in f:
+                mod, _, rest = line.partition(":")
+                name = os.path.basename(mod)[:-len(".ko")].replace("-", "_")
+                deps[name] = (mod, rest.split())
+        return deps
+
+    def module_files(self, names):
+        """Relative paths of @names and everything they depend on."""
+        files = set()
+        for name in names:
+            key = name.replace("-", "_")
+            if key not in self._deps:
+                raise LabError("kernel %s has no module %s" % (self.version, name))
+            mod, deps = self._deps[key]
+            files.add(mod)
+            files.update(deps)
+        return sorted(files)
+
+    def install_modules(self, tree, names):
+        src = os.path.join(self.root, "lib/modules", self.version)
+        for rel in self.module_files(names):
+            tree.add(os.path.join(src, rel), "lib/modules/%s/%s" % (self.version, rel))
+        for index in ("modules.order", "modules.builtin", "modules.builtin.modinfo"):
+            p = os.path.join(src, index)
+            if os.path.exists(p):
+                tree.add(p, "lib/modules/%s/%s" % (self.version, index))
+        _run(["depmod", "-b", tree.path, self.version])
+
+
+def _run(cmd):
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if proc.returncode != 0:
+        raise LabError("%s failed: %s" % (" ".join(cmd), proc.stdout.strip()))
+    return proc.stdout
+
+
+def _cached_archive(kind, packages, extra_key, build):
+    """The base archive of @kind for @packages, built by @build(tree) once."""
+    h = hashlib.sha256()
+    for part in packages.key() + [extra_key, _builder_digest()]:
+        h.update(part.encode() + b"\0")
+    out = cache.path("images", "%s-%s.cpio" % (kind, h.hexdigest()[:16]))
+    if os.path.exists(out):
+        return out
+    with tempfile.TemporaryDirectory(prefix="vdispl-lab-") as tmp:
+        tree = Tree(os.path.join(tmp, "root"))
+        build(tree)
+        cpio.write_tree(tree.path, out, extra=_device_nodes)
+    return out
+
+
+def _device_nodes(writer):
+    # The kernel opens /dev/console for init before anything mounts /dev.
+    writer.char_device("dev/console", 5, 1)
+
+
+def _install_busybox(tree, packages):
+    tree.add(os.path.join(packages.root_of("busybox-static"), "bin/busybox"), "usr/bin/busybox")
+
+
+class Dom0Base:
+    """Xen, Dom0's kernel and the base Dom0 archive."""
+
+    def __init__(self):
+        self.packages = PackageSet(DOM0_PACKAGES)
+        self.kernel = Kernel(self.packages)
+        self.xen = self._xen_elf()
+        self.archive = _cached_archive("dom0", self.packages, " ".join(DOM0_MODULES),
+                                       self._build)
+        self.sonames = self._sonames()
+
+    def _xen_elf(self):
+        gz = self.packages.find("boot/xen-%s-amd64.gz" % XEN_VERSION)
+        out = cache.path("images", "xen-%s.elf" % hashlib.sha256(
+            os.path.basename(os.path.dirname(os.path.dirname(gz))).encode()).hexdigest()[:16])
+        if not os.path.exists(out):
+            with gzip.open(gz, "rb") as src, open(out + ".tmp", "wb") as dst:
+                shutil.copyfileobj(src, dst)
+            os.replace(out + ".tmp", out)
+        return out
+
+    def _build(self, tree):
+        _install_busybox(tree, self.packages)
+        xen_bin = "usr/lib/xen-%s/bin" % XEN_VERSION
+        programs = []
+        for tool in XEN_TOOLS:
+            programs.append(tree.add(self.packages.find("%s/%s" % (xen_bin, tool)),
+                                     "%s/%s" % (xen_bin, tool)))
+        programs.append(tree.add(self.packages.find("usr/bin/xenstore"), "usr/bin/xenstore"))
+        for client in XENSTORE_CLIENTS:
+            tree.symlink("usr/bin/xenstore-" + client, "xenstore")
+        # pthread_cancel() in xl dlopen()s libgcc_s.
+        tree.add(os.path.join(self.packages.root_of("libgcc-s1"), "lib", MULTIARCH,
+                              "libgcc_s.so.1"), "usr/lib/%s/libgcc_s.so.1" % MULTIARCH)
+        tree.add_libraries(programs, self.packages.lib_dirs())
+        self.kernel.install_modules(tree, DOM0_MODULES)
+        tree.add(self.kernel.vmlinuz, "lab/guest/vmlinuz")
+        tree.write("etc/xen/xl.conf", "# vdispl lab: libxl defaults\n")
+        for d in ("var/lib/xen", "var/lib/xenstored", "var/log/xen", "var/run/xen",
+                  "run/xen"):
+            os.makedirs(tree.host(d), exist_ok=True)
+
+    def _sonames(self):
+        # What the base archive already holds, so overlays skip it.
+        with tempfile.TemporaryDirectory() as tmp:
+            tree = Tree(tmp)
+            return tree.add_libraries(
+                [self.packages.find("usr/lib/xen-%s/bin/xl" % XEN_VERSION)],
+                self.packages.lib_dirs())
+
+
+class GuestBase:
+    """The guest's base archive: BusyBox, the mainline frontend, its init."""
+
+    def __init__(self):
+        self.packages = PackageSet(GUEST_PACKAGES)
+        self.kernel = Kernel(self.packages)
+        self.archive = _cached_archive("guest", self.packages, " ".join(GUEST_MODULES),
+                                       self._build)
+
+    def _build(self, tree):
+        _install_busybox(tree, self.packages)
+        self.kernel.install_modules(tree, GUEST_MODULES)

@@ -1,0 +1,152 @@
+"""One QEMU machine running Xen: its process, its QMP monitor, and the
+control channel to Dom0 (the second UART, a unix socket on this side).
+
+QEMU is always killed when the Machine is closed, whatever happened.
+"""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import time
+
+from .errors import LabError
+
+# Xen's console on the first UART; Dom0 gets 1 GiB, the rest is for guests.
+XEN_ARGS = "dom0_mem=1024M,max:1024M console=com1 com1=115200,8n1 noreboot loglvl=all " \
+           "guest_loglvl=all"
+# No commas: QEMU's multiboot -initrd list is comma-separated.
+DOM0_ARGS = "console=hvc0 rdinit=/init quiet"
+
+
+def qemu_binary():
+    return "qemu-system-x86_64"
+
+
+class Machine:
+    def __init__(self, out_dir, xen, dom0_kernel, dom0_initrd, heads=1, memory="3G"):
+        self.out_dir = out_dir
+        self.heads = heads
+        self.proc = None
+        self.ctl = None
+        self._ctl_server = None
+        self._qmp = None
+        self._qmp_buf = b""
+        self.console_path = os.path.join(out_dir, "xen-console.log")
+        self._sock_dir = out_dir
+        self.ctl_path = os.path.join(self._sock_dir, ".ctl.sock")
+        self.qmp_path = os.path.join(self._sock_dir, ".qmp.sock")
+        for p in (self.ctl_path, self.qmp_path):
+            if os.path.exists(p):
+                os.unlink(p)
+        # The control socket must listen before QEMU connects to it.
+        self._ctl_server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self._ctl_server.bind(self.ctl_path)
+        self._ctl_server.listen(1)
+        self.cmd = [
+            qemu_binary(),
+            "-machine", "q35",
+            # -cpu max kills the PV Dom0 at once; qemu64 with SVM boots.
+            "-cpu", "qemu64,+svm",
+            "-m", memory,
+            "-smp", "2",
+            "-display", "none",
+            "-vga", "none",
+            "-no-reboot",
+            "-kernel", xen,
+            "-append", XEN_ARGS,
+            "-initrd", "%s %s,%s" % (dom0_kernel, DOM0_ARGS, dom0_initrd),
+            "-chardev", "file,id=console,path=%s" % self.console_path,
+            "-serial", "chardev:console",
+            "-chardev", "socket,id=ctl,path=%s" % self.ctl_path,
+            "-serial", "chardev:ctl",
+            "-qmp", "unix:%s,server=on,wait=off" % self.qmp_path,
+            "-monitor", "none",
+        ]
+        for head in range(heads):
+            # Fixed PCI slots, so Dom0 enumerates head N as /dev/dri/cardN.
+            # 32 MiB of VRAM holds two 1920x1080 buffers.
+            self.cmd += ["-device", "bochs-display,id=video%d,bus=pcie.0,addr=0x%x,vgamem=32M"
+                         % (head, 0x10 + head)]
+
+    def start(self):
+        log = open(os.path.join(self.out_dir, "qemu.log"), "w")
+        log.write(" ".join(self.cmd) + "\n")
+        log.flush()
+        try:
+            self.proc = subprocess.Popen(self.cmd, stdin=subprocess.DEVNULL, stdout=log,
+                                         stderr=subprocess.STDOUT, start_new_session=True)
+        except FileNotFoundError:
+            raise LabError("%s not found: run tools/install-deps" % qemu_binary()) from None
+        finally:
+            log.close()
+        self._ctl_server.settimeout(30)
+        try:
+            self.ctl, _ = self._ctl_server.accept()
+        except socket.timeout:
+            raise LabError("QEMU did not connect its control UART: see %s"
+                           % os.path.join(self.out_dir, "qemu.log")) from None
+        self.ctl.setblocking(False)
+        self._connect_qmp()
+
+    def _connect_qmp(self):
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                s.connect(self.qmp_path)
+                break
+            except OSError:
+                s.close()
+                if time.monotonic() > deadline or self.proc.poll() is not None:
+                    raise LabError("QEMU's QMP socket never came up") from None
+                time.sleep(0.1)
+        s.settimeout(30)
+        self._qmp = s
+        self._qmp_read()  # greeting
+        self.qmp("qmp_capabilities")
+
+    def _qmp_read(self):
+        while True:
+            while b"\n" not in self._qmp_buf:
+                chunk = self._qmp.recv(65536)
+                if not chunk:
+                    raise LabError("QEMU closed its QMP socket")
+                self._qmp_buf += chunk
+            line, self._qmp_buf = self._qmp_buf.split(b"\n", 1)
+            msg = json.loads(line)
+            if "event" not in msg:
+                return msg
+
+    def qmp(self, command, **arguments):
+        req = {"execute": command}
+        if arguments:
+            req["arguments"] = arguments
+        self._qmp.sendall(json.dumps(req).encode() + b"\n")
+        reply = self._qmp_read()
+        if "error" in reply:
+            raise LabError("QMP %s failed: %s" % (command, reply["error"].get("desc")))
+        return reply.get("return")
+
+    def screendump(self, path, head=0):
+        self.qmp("screendump", filename=os.path.abspath(path), device="video%d" % head,
+                 format="png")
+
+    def running(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def close(self):
+        if self.proc is not None and self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        if self.proc is not None:
+            self.proc.wait()
+        for s in (self.ctl, self._qmp, self._ctl_server):
+            if s is not None:
+                s.close()
+        for p in (self.ctl_path, self.qmp_path):
+            if os.path.exists(p):
+                os.unlink(p)

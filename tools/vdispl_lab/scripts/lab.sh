@@ -1,0 +1,140 @@
+# Helpers for lab scenarios, sourced by Dom0's init.
+#
+# Dom0 talks to the host over its second UART (/dev/ttyS1, a socket on the
+# host), not through Xen's console: Xen drops console input beyond a few
+# dozen octets. Lines Dom0 sends start with "@@"; the host answers @@SHOT.
+
+LAB_BACKEND_LOG=/var/log/vdispl-backend.log
+LAB_BACKEND_PID=
+LAB_CONSOLE_DIR=/var/log/xen
+
+lab_msg() {
+    echo "$*" >&3
+}
+
+lab_log() {
+    echo "lab: $*"
+    lab_msg "@@LOG $*"
+}
+
+lab_boot() {
+    stty -F /dev/ttyS1 raw -echo 115200
+    exec 3<>/dev/ttyS1
+    lab_msg "@@HELLO"
+    for m in xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs bochs; do
+        modprobe "$m" || lab_fail "modprobe $m failed"
+    done
+    mount -t xenfs xenfs /proc/xen || lab_fail "cannot mount xenfs"
+    xenstored --pid-file /run/xenstored.pid || lab_fail "xenstored did not start"
+    xen-init-dom0 >/dev/null || lab_fail "xen-init-dom0 failed"
+    xenconsoled --log=guest --log-dir="$LAB_CONSOLE_DIR" || lab_fail "xenconsoled did not start"
+    lab_log "Dom0 up: $(ls /dev/dri | tr '\n' ' ')"
+}
+
+# lab_start_backend [ARGS...]: vdispl-backend with /lab/backend.ini, its log
+# in $LAB_BACKEND_LOG; waits until it watches XenStore.
+lab_start_backend() {
+    vdispl-backend --config /lab/backend.ini --log-level debug "$@" >>"$LAB_BACKEND_LOG" 2>&1 &
+    LAB_BACKEND_PID=$!
+    i=0
+    while ! grep -q "ready" "$LAB_BACKEND_LOG" 2>/dev/null; do
+        kill -0 "$LAB_BACKEND_PID" 2>/dev/null || lab_fail "vdispl-backend exited at start: $(tail -n 3 $LAB_BACKEND_LOG)"
+        i=$((i + 1))
+        [ $i -lt 100 ] || lab_fail "vdispl-backend not ready after 10 s"
+        sleep 0.1
+    done
+    lab_log "vdispl-backend running, pid $LAB_BACKEND_PID"
+}
+
+lab_backend_alive() {
+    [ -n "$LAB_BACKEND_PID" ] && kill -0 "$LAB_BACKEND_PID" 2>/dev/null
+}
+
+# lab_backend_status: ask the backend for its status line (SIGUSR1) and print it.
+lab_backend_status() {
+    lab_backend_alive || lab_fail "vdispl-backend is not running"
+    before=$(grep -c "status:" "$LAB_BACKEND_LOG")
+    kill -USR1 "$LAB_BACKEND_PID"
+    i=0
+    while [ "$(grep -c "status:" "$LAB_BACKEND_LOG")" -le "$before" ]; do
+        i=$((i + 1))
+        [ $i -lt 50 ] || lab_fail "vdispl-backend did not report its status"
+        sleep 0.1
+    done
+    grep "status:" "$LAB_BACKEND_LOG" | tail -n 1 | sed 's/.*status: //'
+}
+
+# lab_status_field LINE KEY: the value of KEY=VALUE in a status line.
+lab_status_field() {
+    echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"
+}
+
+# lab_create_guest [CFG]: xl create, failing the scenario if it fails.
+lab_create_guest() {
+    cfg=${1:-/lab/guest.cfg}
+    out=$(xl create "$cfg" 2>&1) || lab_fail "xl create $cfg failed: $out"
+    lab_log "guest created: $(xl list | tail -n +2 | awk '{print $1 "(" $2 ")"}' | tr '\n' ' ')"
+}
+
+lab_guest_log() {
+    echo "$LAB_CONSOLE_DIR/guest-${1:-guest}.log"
+}
+
+# lab_wait_guest NAME PATTERN SECONDS [COUNT]: wait until the guest's console
+# shows PATTERN COUNT times; fail if the guest or the backend dies first.
+lab_wait_guest() {
+    name=$1 pattern=$2 limit=$3 count=${4:-1}
+    log=$(lab_guest_log "$name")
+    t=0
+    while [ "$(grep -c "$pattern" "$log" 2>/dev/null)" -lt "$count" ]; do
+        lab_backend_alive || lab_fail "vdispl-backend died while waiting for '$pattern'"
+        xl domid "$name" >/dev/null 2>&1 || lab_fail "guest $name is gone while waiting for '$pattern'"
+        t=$((t + 1))
+        [ $t -le "$limit" ] || lab_fail "guest $name: no '$pattern' after $limit s"
+        sleep 1
+    done
+}
+
+# lab_shot NAME: the host saves screendumps of every display as NAME-head<N>.png.
+lab_shot() {
+    lab_msg "@@SHOT $1"
+    read -t 120 reply <&3 || lab_fail "host did not take screenshot $1"
+}
+
+lab_result() {
+    lab_msg "@@RESULT $1 $2"
+}
+
+# lab_send_file NAME PATH: copy a Dom0 file to the host's output directory.
+lab_send_file() {
+    [ -e "$2" ] || return 0
+    lab_msg "@@FILE $1"
+    gzip -c "$2" | base64 >&3
+    lab_msg "@@END"
+}
+
+lab_collect() {
+    for log in "$LAB_CONSOLE_DIR"/guest-*.log; do
+        [ -e "$log" ] && lab_send_file "$(basename "$log" .log | sed 's/^guest-/guest-console-/').log" "$log"
+    done
+    lab_send_file backend.log "$LAB_BACKEND_LOG"
+    dmesg >/tmp/dom0-dmesg.log
+    lab_send_file dom0-dmesg.log /tmp/dom0-dmesg.log
+    xl dmesg >/tmp/xen-dmesg.log 2>&1
+    lab_send_file xen-dmesg.log /tmp/xen-dmesg.log
+}
+
+lab_fail() {
+    lab_msg "@@FAIL $*"
+    echo "lab: FAIL: $*"
+    lab_collect
+    lab_msg "@@DONE 1"
+    poweroff -f
+    exit 1
+}
+
+lab_finish() {
+    lab_collect
+    lab_msg "@@DONE $1"
+    poweroff -f
+}

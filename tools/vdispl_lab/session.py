@@ -1,0 +1,271 @@
+"""A lab session: build the images, boot Xen under QEMU, serve Dom0's
+requests on the control channel until the scenario ends, and always stop
+QEMU. Time is bounded at every step."""
+
+import base64
+import gzip
+import os
+import re
+import select
+import signal
+import time
+
+from . import images, overlay
+from .errors import LabError
+from .machine import Machine
+
+# Dom0 must say hello this long after QEMU starts (Xen + Dom0 boot ~10 s).
+BOOT_TIMEOUT = 240
+# Whole session unless the caller says otherwise.
+DEFAULT_TIMEOUT = int(os.environ.get("VDISPL_LAB_TIMEOUT", "1200"))
+
+_PANICS = re.compile(rb"Panic on CPU|Kernel panic - not syncing|\(XEN\) \*\*\*\*\*\*\*")
+_CONNECTOR = re.compile(r"^([!-~]+):([1-9][0-9]{0,4})x([1-9][0-9]{0,4})$")
+MAX_CONNECTORS = 4  # the mainline frontend's limit
+
+
+def parse_connectors(text):
+    """'id0:1024x768;id1:800x600' -> [('id0', 1024, 768), ('id1', 800, 600)]"""
+    out = []
+    for item in text.split(";"):
+        m = _CONNECTOR.match(item.strip())
+        if not m or ":" in m.group(1) or ";" in m.group(1) or "," in m.group(1):
+            raise LabError("bad connector %r: want UNIQUE-ID:WIDTHxHEIGHT, e.g. id0:1024x768"
+                           % item)
+        out.append((m.group(1), int(m.group(2)), int(m.group(3))))
+    if not 1 <= len(out) <= MAX_CONNECTORS:
+        raise LabError("between 1 and %d connectors, got %d" % (MAX_CONNECTORS, len(out)))
+    if len({c[0] for c in out}) != len(out):
+        raise LabError("connector unique-ids must differ: %s" % text)
+    return out
+
+
+def guest_cfg(connectors, name="guest", memory=512):
+    spec = ";".join("%s:%dx%d" % c for c in connectors)
+    return "\n".join([
+        'name = "%s"' % name,
+        'type = "pv"',
+        'kernel = "/lab/guest/vmlinuz"',
+        'ramdisk = "/lab/guest/initrd.cpio"',
+        'extra = "console=hvc0 rdinit=/init quiet"',
+        "memory = %d" % memory,
+        "vcpus = 1",
+        "vdispl = [ 'backend=0,be-alloc=0,connectors=%s' ]" % spec,
+        'on_reboot = "restart"',
+        'on_crash = "destroy"',
+        "",
+    ])
+
+
+def backend_ini(connectors):
+    """Connector N of the guest goes to Dom0's display N (QEMU head N)."""
+    lines = ["[backend]", "output = kms", "drm-device = /dev/dri/card0", ""]
+    for index, (uid, _w, _h) in enumerate(connectors):
+        if index:
+            lines += ["[*/%s]" % uid, "drm-device = /dev/dri/card%d" % index, ""]
+    return "\n".join(lines)
+
+
+class Result:
+    def __init__(self, out_dir):
+        self.out_dir = out_dir
+        self.rc = None        # the scenario's exit status (@@DONE)
+        self.failure = None   # why the session failed, if it did
+        self.results = {}     # @@RESULT key -> [values]
+        self.shots = []       # PNG paths
+        self.files = []       # files Dom0 sent
+        self.log = []         # @@LOG lines
+
+    @property
+    def ok(self):
+        return self.failure is None and self.rc == 0
+
+    def result(self, key, default=None):
+        values = self.results.get(key)
+        return values[-1] if values else default
+
+    def file(self, name):
+        return os.path.join(self.out_dir, name)
+
+
+class _Stop(Exception):
+    pass
+
+
+def _terminate(signum, frame):
+    raise _Stop("interrupted by signal %d" % signum)
+
+
+class Session:
+    """Everything one boot needs. @scenario is Dom0 shell code run after
+    boot with lab.sh's helpers; @dom0_files maps extra image paths to text."""
+
+    def __init__(self, out_dir, backend, client, connectors, domu_cmd, scenario,
+                 domu_files=(), domu_pkgs=(), dom0_files=None, shot_every=None,
+                 timeout=DEFAULT_TIMEOUT, echo=print):
+        self.out_dir = os.path.abspath(out_dir)
+        self.backend = backend
+        self.client = client
+        self.connectors = connectors
+        self.domu_cmd = domu_cmd
+        self.scenario = scenario
+        self.domu_files = list(domu_files)
+        self.domu_pkgs = list(domu_pkgs)
+        self.dom0_files = dict(dom0_files or {})
+        self.shot_every = shot_every
+        self.timeout = timeout
+        self.echo = echo
+
+    def _build_images(self, work):
+        self.echo("lab: preparing Dom0 image (Xen %s, Debian packages)" % images.XEN_VERSION)
+        dom0 = images.Dom0Base()
+        self.echo("lab: preparing guest image")
+        guest = images.GuestBase()
+        guest_initrd = overlay.guest_initrd(guest, work, self.client, self.domu_cmd,
+                                            self.domu_files, self.domu_pkgs)
+        files = {"lab/guest.cfg": guest_cfg(self.connectors),
+                 "lab/backend.ini": backend_ini(self.connectors)}
+        files.update(self.dom0_files)
+        dom0_initrd = overlay.dom0_initrd(dom0, work, self.backend, self.scenario,
+                                          guest_initrd, files)
+        return dom0, dom0_initrd
+
+    def run(self):
+        os.makedirs(self.out_dir, exist_ok=True)
+        result = Result(self.out_dir)
+        work = os.path.join(self.out_dir, ".work")
+        os.makedirs(work, exist_ok=True)
+        old_term = signal.signal(signal.SIGTERM, _terminate)
+        machine = None
+        try:
+            dom0, dom0_initrd = self._build_images(work)
+            machine = Machine(self.out_dir, dom0.xen, dom0.kernel.vmlinuz, dom0_initrd,
+                              heads=len(self.connectors))
+            self.echo("lab: booting Xen under QEMU (software emulation)")
+            machine.start()
+            self._serve(machine, result)
+        except (LabError, _Stop, KeyboardInterrupt) as e:
+            result.failure = str(e) or e.__class__.__name__
+        finally:
+            if machine is not None:
+                machine.close()
+            signal.signal(signal.SIGTERM, old_term)
+        self._summarise(result)
+        return result
+
+    def _serve(self, machine, result):
+        start = time.monotonic()
+        deadline = start + self.timeout
+        hello = False
+        buf = b""
+        receiving = None   # (name, [base64 lines]) while a file streams in
+        next_shot = None
+        shot_index = 0
+        console_pos = 0
+        step = "boot"
+        while True:
+            now = time.monotonic()
+            if now > deadline:
+                raise LabError("timed out after %d s (last step: %s)" % (self.timeout, step))
+            if not hello and now - start > BOOT_TIMEOUT:
+                raise LabError("Dom0 did not come up within %d s: see xen-console.log"
+                               % BOOT_TIMEOUT)
+            console_pos = self._check_console(machine, console_pos)
+            if next_shot is not None and now >= next_shot:
+                shot_index += 1
+                self._shots(machine, result, "periodic-%04d" % shot_index)
+                next_shot += self.shot_every
+            ready, _, _ = select.select([machine.ctl], [], [], 0.2)
+            if ready:
+                chunk = machine.ctl.recv(65536)
+                if not chunk:
+                    if not machine.running():
+                        raise LabError("QEMU exited before the scenario finished "
+                                       "(Xen or Dom0 died?): see xen-console.log")
+                    time.sleep(0.1)
+                buf += chunk
+            elif not machine.running():
+                raise LabError("QEMU exited before the scenario finished: see xen-console.log")
+            while b"\n" in buf:
+                raw, buf = buf.split(b"\n", 1)
+                line = raw.decode(errors="replace").rstrip("\r")
+                if receiving is not None:
+                    if line == "@@END":
+                        self._save_file(result, *receiving)
+                        receiving = None
+                    else:
+                        receiving[1].append(line)
+                    continue
+                if not line.startswith("@@"):
+                    continue
+                word, _, rest = line[2:].partition(" ")
+                if word == "HELLO":
+                    hello = True
+                    if self.shot_every:
+                        next_shot = time.monotonic() + self.shot_every
+                elif word == "LOG":
+                    step = rest
+                    result.log.append(rest)
+                    self.echo("dom0: " + rest)
+                elif word == "SHOT":
+                    self._shots(machine, result, rest.strip())
+                    machine.ctl.setblocking(True)
+                    machine.ctl.sendall(b"ok\n")
+                    machine.ctl.setblocking(False)
+                elif word == "RESULT":
+                    key, _, value = rest.partition(" ")
+                    result.results.setdefault(key, []).append(value)
+                    self.echo("dom0: result %s = %s" % (key, value))
+                elif word == "FILE":
+                    receiving = (rest.strip(), [])
+                elif word == "FAIL":
+                    result.failure = rest
+                    self.echo("dom0: FAIL: " + rest)
+                elif word == "DONE":
+                    result.rc = int(rest) if rest.strip().lstrip("-").isdigit() else 1
+                    return
+
+    def _check_console(self, machine, pos):
+        try:
+            with open(machine.console_path, "rb") as f:
+                f.seek(pos)
+                data = f.read()
+        except FileNotFoundError:
+            return pos
+        m = _PANICS.search(data)
+        if m:
+            raise LabError("panic on the Xen console: %s (see xen-console.log)"
+                           % data[m.start():m.start() + 160].decode(errors="replace")
+                           .splitlines()[0])
+        # Keep a tail so a message split across reads is still matched.
+        return pos + max(0, len(data) - 200)
+
+    def _shots(self, machine, result, name):
+        safe = re.sub(r"[^A-Za-z0-9_.-]", "_", name) or "shot"
+        for head in range(machine.heads):
+            path = os.path.join(self.out_dir, "%s-head%d.png" % (safe, head))
+            machine.screendump(path, head)
+            result.shots.append(path)
+
+    def _save_file(self, result, name, lines):
+        safe = os.path.basename(name) or "file"
+        path = os.path.join(self.out_dir, safe)
+        try:
+            data = gzip.decompress(base64.b64decode("".join(lines)))
+        except (ValueError, OSError) as e:
+            raise LabError("file %s from Dom0 arrived damaged: %s" % (name, e)) from None
+        with open(path, "wb") as f:
+            f.write(data)
+        result.files.append(path)
+
+    def _summarise(self, result):
+        lines = ["status: %s" % ("ok" if result.ok else "FAILED"),
+                 "scenario exit: %s" % result.rc]
+        if result.failure:
+            lines.append("failure: %s" % result.failure)
+        for key, values in sorted(result.results.items()):
+            lines.append("result %s: %s" % (key, values[-1]))
+        lines += ["screenshot: %s" % p for p in result.shots]
+        lines += ["file: %s" % p for p in result.files]
+        with open(os.path.join(self.out_dir, "summary.txt"), "w") as f:
+            f.write("\n".join(lines) + "\n")
