@@ -1,24 +1,38 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The backend's ini configuration: which output shows which guest connector.
- *
- *   [backend]                 ; defaults for every connector
- *   output = kms              ; kms | headless
- *   drm-device = /dev/dri/card0
- *
- *   [guest1/id0]              ; <domain name or id>/<unique-id>, either may be *
- *   output = kms
- *   drm-device = /dev/dri/card1
- *   drm-connector = Virtual-1 ; host connector name; empty: first free connected one
- *
- *   [*/id1]
- *   output = headless
- *   png-dir = /var/lib/vdispl
- *   png-every = 30            ; write every 30th flip; 0: only on SIGUSR2
- *
+ * (The example is in line comments because its "[*" "/id1]" would end a
+ * block comment.)
+ */
+//   [backend]                 ; defaults for every connector
+//   output = kms              ; kms | headless
+//   drm-device = /dev/dri/card0
+//
+//   [guest1/id0]              ; <domain name or id>/<unique-id>, either may be *
+//   output = kms
+//   drm-device = /dev/dri/card1
+//   drm-connector = Virtual-1 ; host connector name; empty: first free connected one
+//
+//   [*/id1]
+//   output = headless
+//   png-dir = /var/lib/vdispl
+//   png-every = 30            ; write every 30th flip; 0: only on SIGUSR2
+/*
  * Keys in a guest section override the [backend] defaults for connectors it
- * matches. The most specific section wins: name-or-id and unique-id both
- * given, then domain with "*", then "*" with unique-id, then [backend].
+ * matches. The most specific section wins, key by key: name-or-id and
+ * unique-id both given, then domain with "*", then "*" with unique-id, then
+ * "*" with "*", then [backend]; a key a section does not set comes from the
+ * next less specific section that does. A domain matches by name or by its
+ * decimal id.
+ *
+ * Keys: output (kms | headless), drm-device and png-dir (non-empty),
+ * drm-connector (may be empty), kms-legacy (true false yes no 1 0, any
+ * case), png-every (decimal, 0 .. 2^32-1). Each at most once per section.
+ * Section names are "backend" or "<domain>/<unique-id>", each side "*" or
+ * non-empty without whitespace or '/'; inih limits them to 49 characters
+ * and lines to 198. A section is only seen, checked and recorded once it
+ * holds a key: inih reports keys, not headers, so an empty or repeated
+ * empty section is silently ignored.
  *
  * Parsing is pure (inih over a string) so it is unit-tested without files.
  */
@@ -70,13 +84,17 @@ void vdispl_config_init(struct vdispl_config *config);
 /*
  * Parse ini @text over the defaults in @config (call vdispl_config_init()
  * first). On error returns -EINVAL and writes "line N: what is wrong" to
- * @error (@error_size octets): unknown section form or key, bad value,
- * duplicate section, too many sections.
+ * @error (@error_size octets; NULL or 0 for no message): syntax, unknown
+ * section form or key, bad value, duplicate section or key, too many
+ * sections, line or section name too long. -ENOMEM if out of memory.
+ * On any error @config is left as it was, so a reload can be refused.
  */
 int vdispl_config_parse_string(struct vdispl_config *config, const char *text, char *error,
 			       size_t error_size);
 
-/* As above, reading @path. -errno for files that cannot be read. */
+/* As above, reading @path. -errno for files that cannot be read (-EFBIG
+ * above 1 MiB), -EINVAL for one with a NUL octet; @error then reads
+ * "<path>: what is wrong". */
 int vdispl_config_parse_file(struct vdispl_config *config, const char *path, char *error,
 			     size_t error_size);
 

@@ -16,9 +16,12 @@
  * characters, longer is cut) goes in the monitor name descriptor and
  * @serial in the serial number field, so two connectors are told apart.
  * The block has a valid header, checksum, and range limits that include
- * the timing. Returns VDISPL_EDID_BLOCK_SIZE, or -EINVAL when a detailed
- * timing descriptor cannot hold the mode (width or height above 4095,
- * pixel clock above 655.35 MHz, or a zero argument).
+ * the timing. Returns VDISPL_EDID_BLOCK_SIZE, or -EINVAL, leaving @edid
+ * untouched, when a detailed timing descriptor cannot hold the mode (width
+ * or height above 4095, vertical blanking above 4095 lines, pixel clock
+ * above 655.35 MHz or below 0.25 MHz), when the range limits cannot
+ * (refresh above 510 Hz or line rate above 510 kHz), or for a zero width,
+ * height or refresh or a NULL pointer.
  */
 int vdispl_edid_build(uint8_t edid[VDISPL_EDID_BLOCK_SIZE], uint32_t width, uint32_t height,
 		      uint32_t refresh_hz, const char *name, uint32_t serial);

@@ -31,6 +31,9 @@ bool vdispl_pixels_can_copy(uint32_t dst_fourcc, uint32_t src_fourcc);
 /*
  * Copy the top-left min(width) x min(height) of @src into @dst, converting
  * the format as vdispl_pixels_can_copy() allows. Returns 0 or -ENOTSUP.
+ * A same-format copy keeps every octet; a conversion writes X = 0xff and
+ * widens channels by bit replication (white stays white). Reads stay
+ * within ceil(@src->width * bpp / 8) octets of each source row.
  */
 int vdispl_pixels_copy(const struct vdispl_pixels *dst, const struct vdispl_pixels *src);
 

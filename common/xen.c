@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -132,10 +133,26 @@ int vdispl_evtchn_open(struct vdispl_evtchn **out)
 
 	if (!evtchn)
 		return -ENOMEM;
+	int fd, flags;
+
 	evtchn->h = xenevtchn_open(NULL, 0);
 	if (!evtchn->h) {
 		int ret = neg_errno();
 
+		free(evtchn);
+		return ret;
+	}
+	/*
+	 * xenevtchn_pending() reads the fd: blocking, a loop draining pending
+	 * ports would sleep in it until the next notification and starve every
+	 * other fd of the event loop.
+	 */
+	fd = xenevtchn_fd(evtchn->h);
+	flags = fcntl(fd, F_GETFL);
+	if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0) {
+		int ret = -errno;
+
+		xenevtchn_close(evtchn->h);
 		free(evtchn);
 		return ret;
 	}

@@ -65,8 +65,8 @@ int vdispl_evtchn_unbind(struct vdispl_evtchn *evtchn, uint32_t local_port);
 int vdispl_evtchn_notify(struct vdispl_evtchn *evtchn, uint32_t local_port);
 
 /*
- * Take one pending port and unmask it. Returns the local port, -EAGAIN if
- * none is pending, or another -errno.
+ * Take one pending port and unmask it, without blocking. Returns the local
+ * port, -EAGAIN if none is pending, or another -errno.
  */
 int vdispl_evtchn_next_pending(struct vdispl_evtchn *evtchn);
 

@@ -13,19 +13,23 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/*
- * ring.h expects the kernel's barrier names. The other end runs on another
- * CPU, so these are real SMP barriers; C11 fences emit mfence/dmb ish.
- */
-#ifndef xen_mb
-#define xen_mb() atomic_thread_fence(memory_order_seq_cst)
-#define xen_rmb() atomic_thread_fence(memory_order_acquire)
-#define xen_wmb() atomic_thread_fence(memory_order_release)
-#endif
-
 #include <xen/xen.h>
 #include <xen/errno.h>
 #include <xen/io/displif.h>
+
+/*
+ * ring.h expects the kernel's barrier names, and for the legacy interface
+ * version a program gets by default it defines them as the kernel's mb(),
+ * rmb() and wmb(), which user space does not have: replace them after the
+ * include. The other end runs on another CPU, so these are real SMP
+ * barriers; C11 fences emit mfence/dmb ish.
+ */
+#undef xen_mb
+#undef xen_rmb
+#undef xen_wmb
+#define xen_mb() atomic_thread_fence(memory_order_seq_cst)
+#define xen_rmb() atomic_thread_fence(memory_order_acquire)
+#define xen_wmb() atomic_thread_fence(memory_order_release)
 
 /* Everything in displif is in units of Xen's 4 KiB page, whatever the host's. */
 #define VDISPL_XEN_PAGE_SIZE 4096u

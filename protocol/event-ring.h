@@ -33,7 +33,9 @@ void vdispl_event_ring_init(struct vdispl_event_ring *ring, struct xendispl_even
  * event channel.
  *
  * Returns 0, or -ENOSPC if the frontend has not consumed the ring (all 63
- * slots in flight, or in_cons is not within the last 63 produced events).
+ * slots in flight, or in_cons is not within the last 63 produced events, or,
+ * where the 32-bit indices wrap, the next slot still holds an unconsumed
+ * event: 2^32 is not a multiple of 63). A refused event takes no id.
  */
 int vdispl_event_ring_put_pg_flip(struct vdispl_event_ring *ring, uint64_t fb_cookie);
 

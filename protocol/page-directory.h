@@ -47,7 +47,8 @@ bool vdispl_pgdir_walk_done(const struct vdispl_pgdir_walk *walk);
  * Returns 0, or -XEN_EINVAL when: the walk is already done; a buffer grant
  * reference is 0; more pages are needed but gref_dir_next_page is 0.
  * On the last page gref_dir_next_page is not looked at: the count, not the
- * chain, ends the walk.
+ * chain, ends the walk. On error the walk does not advance (entries of
+ * @grefs for this page may have been written).
  */
 int vdispl_pgdir_walk_page(struct vdispl_pgdir_walk *walk, const void *page, grant_ref_t *grefs);
 

@@ -29,6 +29,13 @@
 /* Largest width or height of a buffer, framebuffer or connector we accept. */
 #define VDISPL_MAX_DIMENSION 16384u
 
+/*
+ * Largest GET_EDID buffer we accept, in octets. displif sets only a minimum
+ * (XENDISPL_EDID_MAX_SIZE, 32 KiB); the cap bounds the pages the backend maps
+ * for a request whose answer never exceeds that minimum.
+ */
+#define VDISPL_EDID_BUFFER_MAX (64u * 1024u)
+
 /* What the decoder needs to know about where the request came from. */
 struct vdispl_request_ctx {
 	/* Index of the connector whose ring carried the request. */
@@ -115,9 +122,14 @@ struct vdispl_request {
  *  -XEN_EINVAL      a field out of range: zero cookie or grant reference,
  *                   DBUF or FB operation on a connector other than 0, bad
  *                   dimensions, data_ofs past the buffer, unknown fourcc,
- *                   buffer_sz above ctx->max_buffer_size, EDID buffer smaller
- *                   than XENDISPL_EDID_MAX_SIZE, SET_CONFIG outside the
- *                   connector.
+ *                   buffer_sz 0 or above ctx->max_buffer_size, EDID buffer
+ *                   outside XENDISPL_EDID_MAX_SIZE..VDISPL_EDID_BUFFER_MAX,
+ *                   SET_CONFIG starting outside the connector.
+ *
+ * DBUF_CREATE's width, height and bpp are all 0 (PRIME import) or all set
+ * (dumb buffer: each dimension 1..VDISPL_MAX_DIMENSION, bpp that of a format
+ * in format.h, ceil(width * bpp / 8) * height octets after data_ofs inside
+ * buffer_sz); a mix is -XEN_EINVAL. SET_CONFIG's bpp is checked the same way.
  */
 int vdispl_request_decode(const struct xendispl_req *wire, const struct vdispl_request_ctx *ctx,
 			  struct vdispl_request *out);

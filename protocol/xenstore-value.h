@@ -33,14 +33,17 @@ enum vdispl_xenbus_state {
 
 /*
  * A decimal unsigned 32-bit number: "0" or [1-9][0-9]*, at most UINT32_MAX.
- * Used for ring references, event channels, domain and device ids.
- * Returns 0 or -EINVAL.
+ * Leading zeros ("007") are rejected: writers print with %u, and one spelling
+ * per number keeps a value from meaning different things to different
+ * parsers. Used for ring references, event channels, domain and device ids.
+ * Returns 0 or -EINVAL; *@out is written only on success.
  */
 int vdispl_xs_parse_u32(const char *value, uint32_t *out);
 
 /*
- * "<width>x<height>", both decimal in 1..VDISPL_MAX_DIMENSION.
- * Returns 0 or -EINVAL.
+ * "<width>x<height>" with a lower-case x, both numbers in the form
+ * vdispl_xs_parse_u32() takes and in 1..VDISPL_MAX_DIMENSION (request.h).
+ * Returns 0 or -EINVAL; the outputs are written only on success.
  */
 int vdispl_xs_parse_resolution(const char *value, uint32_t *width, uint32_t *height);
 

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The Dom0 daemon's top: one epoll loop over XenStore watches, the event
+ * channels of every guest connector, the DRM devices and signals.
+ *
+ * Signals: SIGINT/SIGTERM stop it cleanly (every grant unmapped, every
+ * device Closed), SIGUSR1 logs a status line, SIGUSR2 asks outputs for a
+ * snapshot (headless: a PNG).
+ */
+#ifndef VDISPL_BACKEND_BACKEND_H
+#define VDISPL_BACKEND_BACKEND_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "loop.h"
+#include "xen.h"
+
+struct vdispl_device;
+
+struct vdispl_backend {
+	struct vdispl_loop *loop;
+	struct vdispl_xs *xs;
+	struct vdispl_evtchn *evtchn;
+	struct vdispl_config config;
+	uint32_t domid;      /* ours */
+	char base_path[64];  /* /local/domain/<domid>/backend/vdispl */
+	struct vdispl_device *devices;
+	struct vdispl_loop_source *xs_source;
+	struct vdispl_loop_source *evtchn_source;
+	struct vdispl_loop_source *signal_source;
+	int signal_fd;
+	bool quit;
+	uint64_t flips;      /* flips shown on every output since start */
+};
+
+/*
+ * Open the Xen handles and start watching for vdispl devices. The caller
+ * has blocked the signals above. Returns 0 or -errno.
+ */
+int vdispl_backend_create(const struct vdispl_config *config, struct vdispl_backend **out);
+
+/* Run until SIGINT/SIGTERM. Returns 0 or -errno from the loop. */
+int vdispl_backend_run(struct vdispl_backend *b);
+
+/* Tear every device down and close the handles. NULL is a no-op. */
+void vdispl_backend_destroy(struct vdispl_backend *b);
+
+/*
+ * Log "status: devices=N connectors=N dbufs=N fbs=N grants_mapped=N
+ * flips=N": grants_mapped counts every grant page this process has mapped.
+ */
+void vdispl_backend_log_status(struct vdispl_backend *b);
+
+#endif

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A device's display buffers (dbufs: guest pages mapped into Dom0) and the
+ * framebuffers attached to them (fbs: a format and size over a dbuf).
+ *
+ * Everything a guest shares is reached through a page directory it also
+ * shares; the walk copies each directory page out before reading it and is
+ * bounded by the buffer size, and the buffer pages are then mapped with one
+ * batched gntdev call, read-only.
+ */
+#ifndef VDISPL_BACKEND_BUFFERS_H
+#define VDISPL_BACKEND_BUFFERS_H
+
+#include <stdint.h>
+
+#include "pixel.h"
+#include "request.h"
+#include "xen.h"
+
+struct vdispl_dbuf {
+	struct vdispl_dbuf *next;
+	struct vdispl_dbuf_create params;
+	void *map; /* params.num_grefs pages, read-only */
+};
+
+struct vdispl_fb {
+	struct vdispl_fb *next;
+	struct vdispl_fb_attach params;
+	struct vdispl_dbuf *dbuf;
+	struct vdispl_pixels pixels; /* the picture inside dbuf->map */
+};
+
+/* What buffers of one device share. */
+struct vdispl_buffers {
+	struct vdispl_gnttab *gnttab;
+	uint32_t domid;
+	uint64_t max_pages; /* cap on pages mapped for this device */
+	const char *tag;
+	struct vdispl_dbuf *dbufs;
+	struct vdispl_fb *fbs;
+};
+
+/*
+ * Read the page directory starting at @first, describing @num_grefs pages,
+ * into @grefs: one page mapped, copied out and unmapped at a time.
+ * Returns 0 or a negative Xen status.
+ */
+int vdispl_buffers_read_directory(struct vdispl_buffers *bufs, grant_ref_t first,
+				  uint32_t num_grefs, grant_ref_t *grefs);
+
+/* DBUF_CREATE. Returns 0 or a negative Xen status. */
+int vdispl_dbuf_create(struct vdispl_buffers *bufs, const struct vdispl_dbuf_create *params);
+/* DBUF_DESTROY: also detaches its framebuffers, calling @fb_gone for each. */
+int vdispl_dbuf_destroy(struct vdispl_buffers *bufs, uint64_t cookie,
+			void (*fb_gone)(void *data, uint64_t fb_cookie), void *data);
+
+/* FB_ATTACH / FB_DETACH. Return 0 or a negative Xen status. */
+int vdispl_fb_attach(struct vdispl_buffers *bufs, const struct vdispl_fb_attach *params);
+int vdispl_fb_detach(struct vdispl_buffers *bufs, uint64_t cookie);
+struct vdispl_fb *vdispl_fb_find(struct vdispl_buffers *bufs, uint64_t cookie);
+
+/* Unmap and forget everything: a disconnect. */
+void vdispl_buffers_release_all(struct vdispl_buffers *bufs);
+
+/* Counts for the status line. */
+void vdispl_buffers_count(const struct vdispl_buffers *bufs, unsigned int *dbufs,
+			  unsigned int *fbs);
+
+/*
+ * GET_EDID: write @edid (@size octets) at the start of the guest buffer of
+ * @num_grefs pages described by the directory at @first. Returns 0 or a
+ * negative Xen status.
+ */
+int vdispl_buffers_write_edid(struct vdispl_buffers *bufs, grant_ref_t first, uint32_t num_grefs,
+			      const void *edid, uint32_t size);
+
+#endif

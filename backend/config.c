@@ -1,0 +1,570 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The ini configuration, parsed with inih.
+ *
+ * inih tells its handler neither the line number nor where a section
+ * starts, so the text is fed to it line by line through our own reader
+ * (ini_parse_stream): the reader counts lines and section headers, and the
+ * handler, which inih calls while the line just read is current, knows both.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ini.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+/* inih's own limit (ini.c MAX_SECTION): it truncates longer section names
+ * without a word. It also splits lines that do not fit its INI_MAX_LINE
+ * buffer, which read_line() refuses before inih sees them. */
+#define INIH_MAX_SECTION 50
+
+/* Refuse files that cannot be a configuration rather than read them whole. */
+#define CONFIG_MAX_FILE_SIZE (1u << 20)
+
+enum config_key {
+	KEY_OUTPUT,
+	KEY_DRM_DEVICE,
+	KEY_DRM_CONNECTOR,
+	KEY_KMS_LEGACY,
+	KEY_PNG_DIR,
+	KEY_PNG_EVERY,
+	KEY_COUNT,
+};
+
+#define KEY_BIT(key) (1u << (key))
+
+/* Where the handler is writing: [backend] or one guest section. */
+struct current_section {
+	unsigned header_seq; /* reader's header count when this section began */
+	unsigned line;	     /* its header's, as far as we know */
+	char name[INIH_MAX_SECTION];
+	struct vdispl_output_config *output;
+	uint32_t *set_mask;
+};
+
+struct parse_state {
+	struct vdispl_config *config;
+
+	/* Reader: the rest of the text, and what it has seen. */
+	const char *next;
+	unsigned lineno;
+	unsigned header_seq;
+	unsigned header_line;  /* of the latest header */
+	bool key_since_header; /* inih's "prev_name": indented lines continue it */
+	unsigned continuation_line;
+
+	/* Handler. */
+	bool have_section;
+	bool backend_seen;
+	uint32_t backend_mask;
+	struct current_section cur;
+
+	/* The first error we found; inih reports its own syntax errors. */
+	unsigned error_line;
+	char error[384];
+};
+
+/* Record the first error, at @line; returns 0 for the inih handler. */
+__attribute__((format(printf, 3, 0))) static int vfail_at(struct parse_state *st, unsigned line,
+							  const char *fmt, va_list ap)
+{
+	if (!st->error_line) {
+		st->error_line = line;
+		vsnprintf(st->error, sizeof(st->error), fmt, ap);
+	}
+	return 0;
+}
+
+__attribute__((format(printf, 2, 3))) static int fail(struct parse_state *st, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfail_at(st, st->lineno, fmt, ap);
+	va_end(ap);
+	return 0;
+}
+
+/* Errors in a section name belong to its header line, which inih lets us
+ * see only at the section's first key. */
+__attribute__((format(printf, 2, 3))) static int fail_section(struct parse_state *st,
+							      const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfail_at(st, st->cur.line, fmt, ap);
+	va_end(ap);
+	return 0;
+}
+
+void vdispl_config_init(struct vdispl_config *config)
+{
+	memset(config, 0, sizeof(*config));
+	config->defaults.kind = VDISPL_OUTPUT_KMS;
+	strcpy(config->defaults.drm_device, "/dev/dri/card0");
+	strcpy(config->defaults.png_dir, ".");
+	config->defaults.png_every = 0;
+}
+
+/*
+ * Mirror inih's view of a line just far enough to count section headers:
+ * after a key, an indented line is a continuation of its value, not a
+ * header. Also catch section names inih would silently truncate.
+ */
+static void note_line(struct parse_state *st, const char *line)
+{
+	const char *s = line;
+	const char *end;
+
+	if (st->lineno == 1 && !strncmp(s, "\xef\xbb\xbf", 3))
+		s += 3;
+	while (isspace((unsigned char)*s))
+		s++;
+	if (!*s || *s == ';' || *s == '#')
+		return;
+	if (s > line && st->key_since_header) {
+		st->continuation_line = st->lineno;
+		return;
+	}
+	if (*s != '[') {
+		st->key_since_header = true;
+		return;
+	}
+	st->header_seq++;
+	st->header_line = st->lineno;
+	st->key_since_header = false;
+	end = strchr(s, ']');
+	if (end && end - s - 1 >= INIH_MAX_SECTION)
+		fail(st, "section name longer than %d characters", INIH_MAX_SECTION - 1);
+}
+
+/* ini_reader: fgets() over the string, refusing lines inih would split. */
+static char *read_line(char *str, int num, void *stream)
+{
+	struct parse_state *st = stream;
+	size_t len;
+
+	if (st->error_line || !*st->next || num <= 1)
+		return NULL;
+	len = strcspn(st->next, "\n");
+	if (st->next[len] == '\n')
+		len++;
+	st->lineno++;
+	if (len >= (size_t)num) {
+		fail(st, "line longer than %d characters", num - 2);
+		return NULL;
+	}
+	memcpy(str, st->next, len);
+	str[len] = '\0';
+	st->next += len;
+	note_line(st, str);
+	return str;
+}
+
+/* "*", or a non-empty name without whitespace or '/'. */
+static bool valid_section_part(const char *s, size_t len)
+{
+	if (!len)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '/' || !isgraph((unsigned char)s[i]))
+			return false;
+	}
+	return true;
+}
+
+static struct vdispl_config_section *find_section(struct vdispl_config *config, const char *domain,
+						  const char *unique_id)
+{
+	for (size_t i = 0; i < config->num_sections; i++) {
+		struct vdispl_config_section *s = &config->sections[i];
+
+		if (!strcmp(s->domain, domain) && !strcmp(s->unique_id, unique_id))
+			return s;
+	}
+	return NULL;
+}
+
+static int begin_backend(struct parse_state *st)
+{
+	if (st->backend_seen)
+		return fail_section(st, "duplicate section [backend]");
+	st->backend_seen = true;
+	st->cur.output = &st->config->defaults;
+	st->cur.set_mask = &st->backend_mask;
+	return 1;
+}
+
+static int begin_guest(struct parse_state *st, const char *name)
+{
+	struct vdispl_config *config = st->config;
+	const char *slash = strchr(name, '/');
+	struct vdispl_config_section *s;
+	size_t domain_len;
+
+	if (!slash)
+		goto err_form;
+	domain_len = (size_t)(slash - name);
+	if (!valid_section_part(name, domain_len) ||
+	    !valid_section_part(slash + 1, strlen(slash + 1)))
+		goto err_form;
+	if (config->num_sections == VDISPL_CONFIG_MAX_SECTIONS)
+		return fail_section(st, "too many sections (at most %d)",
+				    VDISPL_CONFIG_MAX_SECTIONS);
+
+	/* Both parts fit: inih keeps section names under INIH_MAX_SECTION. */
+	s = &config->sections[config->num_sections];
+	memset(s, 0, sizeof(*s));
+	memcpy(s->domain, name, domain_len);
+	strcpy(s->unique_id, slash + 1);
+	if (find_section(config, s->domain, s->unique_id))
+		return fail_section(st, "duplicate section [%s]", name);
+	s->output = config->defaults;
+	config->num_sections++;
+	st->cur.output = &s->output;
+	st->cur.set_mask = &s->set_mask;
+	return 1;
+
+err_form:
+	return fail_section(st, "bad section [%s]: expected [backend] or [<domain>/<unique-id>]",
+			    name);
+}
+
+static int begin_section(struct parse_state *st, const char *section)
+{
+	/* A section we did not see begin is dated to its first key. */
+	st->cur.line = st->cur.header_seq != st->header_seq ? st->header_line : st->lineno;
+	st->have_section = true;
+	st->cur.header_seq = st->header_seq;
+	snprintf(st->cur.name, sizeof(st->cur.name), "%s", section);
+	st->cur.output = NULL;
+	if (!*section)
+		return 1; /* keys before any header: the key handler says so */
+	if (!strcmp(section, "backend"))
+		return begin_backend(st);
+	return begin_guest(st, section);
+}
+
+static const char *const key_names[KEY_COUNT] = {
+	[KEY_OUTPUT] = "output",
+	[KEY_DRM_DEVICE] = "drm-device",
+	[KEY_DRM_CONNECTOR] = "drm-connector",
+	[KEY_KMS_LEGACY] = "kms-legacy",
+	[KEY_PNG_DIR] = "png-dir",
+	[KEY_PNG_EVERY] = "png-every",
+};
+
+static int find_key(const char *name)
+{
+	for (int i = 0; i < KEY_COUNT; i++) {
+		if (!strcmp(key_names[i], name))
+			return i;
+	}
+	return -1;
+}
+
+static bool parse_u32(const char *s, uint32_t *out)
+{
+	uint64_t v = 0;
+
+	if (!*s)
+		return false;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return false;
+		v = v * 10 + (uint64_t)(*s - '0');
+		if (v > UINT32_MAX)
+			return false;
+	}
+	*out = (uint32_t)v;
+	return true;
+}
+
+static bool parse_bool(const char *s, bool *out)
+{
+	static const char *const truths[] = {"true", "yes", "1"};
+	static const char *const lies[] = {"false", "no", "0"};
+
+	for (size_t i = 0; i < 3; i++) {
+		if (!strcasecmp(s, truths[i])) {
+			*out = true;
+			return true;
+		}
+		if (!strcasecmp(s, lies[i])) {
+			*out = false;
+			return true;
+		}
+	}
+	return false;
+}
+
+static int set_string(struct parse_state *st, char *dst, const char *value, const char *key,
+		      bool may_be_empty)
+{
+	size_t len = strlen(value);
+
+	if (!len && !may_be_empty)
+		return fail(st, "empty value for '%s' in [%s]", key, st->cur.name);
+	if (len >= VDISPL_CONFIG_STR)
+		return fail(st, "value for '%s' in [%s] longer than %d characters", key,
+			    st->cur.name, VDISPL_CONFIG_STR - 1);
+	memcpy(dst, value, len + 1);
+	return 1;
+}
+
+static int bad_value(struct parse_state *st, const char *key, const char *value,
+		     const char *expected)
+{
+	return fail(st, "bad value '%s' for '%s' in [%s]: expected %s", value, key, st->cur.name,
+		    expected);
+}
+
+static int set_key(struct parse_state *st, enum config_key key, const char *value)
+{
+	struct vdispl_output_config *out = st->cur.output;
+	const char *name = key_names[key];
+
+	switch (key) {
+	case KEY_OUTPUT:
+		if (!strcmp(value, "kms"))
+			out->kind = VDISPL_OUTPUT_KMS;
+		else if (!strcmp(value, "headless"))
+			out->kind = VDISPL_OUTPUT_HEADLESS;
+		else
+			return bad_value(st, name, value, "kms or headless");
+		return 1;
+	case KEY_DRM_DEVICE:
+		return set_string(st, out->drm_device, value, name, false);
+	case KEY_DRM_CONNECTOR:
+		/* Empty is meaningful: the first free connected connector. */
+		return set_string(st, out->drm_connector, value, name, true);
+	case KEY_KMS_LEGACY:
+		if (!parse_bool(value, &out->kms_legacy))
+			return bad_value(st, name, value, "true, false, yes, no, 1 or 0");
+		return 1;
+	case KEY_PNG_DIR:
+		return set_string(st, out->png_dir, value, name, false);
+	case KEY_PNG_EVERY:
+		if (!parse_u32(value, &out->png_every))
+			return bad_value(st, name, value, "a decimal number below 2^32");
+		return 1;
+	case KEY_COUNT:
+		break;
+	}
+	return fail(st, "internal error: key %d", (int)key);
+}
+
+/* ini_handler: one call per key, with the section it is in. */
+static int handle_key(void *user, const char *section, const char *name, const char *value)
+{
+	struct parse_state *st = user;
+	int key;
+
+	if (st->error_line)
+		return 0;
+	/* A header since the last key, or a section name we did not see as
+	 * one (should our reader's view of lines drift from inih's). */
+	if (!st->have_section || st->cur.header_seq != st->header_seq ||
+	    strcmp(st->cur.name, section)) {
+		if (!begin_section(st, section))
+			return 0;
+	}
+	if (!name || !value)
+		return 1; /* a new section, from an inih built to report them */
+	if (!*section)
+		return fail(st, "key '%s' before any [section]", name);
+
+	/* inih glues an indented line to the previous value (multi-line
+	 * values); none of our values spans lines, so say what happened. */
+	if (st->continuation_line == st->lineno)
+		return fail(st, "indented line continues the value of '%s' in [%s]", name, section);
+	key = find_key(name);
+	if (key < 0)
+		return fail(st, "unknown key '%s' in [%s]", name, section);
+	if (*st->cur.set_mask & KEY_BIT(key))
+		return fail(st, "duplicate key '%s' in [%s]", name, section);
+	*st->cur.set_mask |= KEY_BIT(key);
+	return set_key(st, (enum config_key)key, value);
+}
+
+static void report(char *error, size_t error_size, unsigned line, const char *what)
+{
+	if (error && error_size)
+		snprintf(error, error_size, "line %u: %s", line, what);
+}
+
+int vdispl_config_parse_string(struct vdispl_config *config, const char *text, char *error,
+			       size_t error_size)
+{
+	struct parse_state *st;
+	int ret;
+
+	/* Parse into a copy so a bad file leaves the running configuration
+	 * as it was: a reload can then simply be refused. */
+	st = calloc(1, sizeof(*st));
+	if (!st)
+		return -ENOMEM;
+	st->config = malloc(sizeof(*st->config));
+	if (!st->config) {
+		ret = -ENOMEM;
+		goto err_config;
+	}
+	*st->config = *config;
+	st->next = text;
+
+	ret = ini_parse_stream(read_line, st, handle_key, st);
+	if (ret < 0) {
+		ret = -ENOMEM; /* inih could not allocate its line buffer */
+		goto err_parse;
+	}
+	/* Both inih and we keep only our first error: the earlier wins. */
+	if (ret > 0 && (!st->error_line || (unsigned)ret < st->error_line)) {
+		report(error, error_size, (unsigned)ret,
+		       "syntax error: expected [section], key = value or a comment");
+		ret = -EINVAL;
+		goto err_parse;
+	}
+	if (st->error_line) {
+		report(error, error_size, st->error_line, st->error);
+		ret = -EINVAL;
+		goto err_parse;
+	}
+
+	*config = *st->config;
+	ret = 0;
+err_parse:
+	free(st->config);
+err_config:
+	free(st);
+	return ret;
+}
+
+static int read_file(const char *path, char **text)
+{
+	char *buf;
+	size_t len = 0;
+	ssize_t n;
+	int fd, ret;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	buf = malloc(CONFIG_MAX_FILE_SIZE + 1);
+	if (!buf) {
+		ret = -ENOMEM;
+		goto err_alloc;
+	}
+	/* Read one octet past the limit to tell "full" from "too big". */
+	while (len <= CONFIG_MAX_FILE_SIZE) {
+		n = read(fd, buf + len, CONFIG_MAX_FILE_SIZE + 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			ret = -errno;
+			goto err_read;
+		}
+		if (!n)
+			break;
+		len += (size_t)n;
+	}
+	if (len > CONFIG_MAX_FILE_SIZE) {
+		ret = -EFBIG;
+		goto err_read;
+	}
+	buf[len] = '\0';
+	close(fd);
+	*text = buf;
+	return (int)len;
+
+err_read:
+	free(buf);
+err_alloc:
+	close(fd);
+	return ret;
+}
+
+int vdispl_config_parse_file(struct vdispl_config *config, const char *path, char *error,
+			     size_t error_size)
+{
+	char *text = NULL;
+	int len, ret;
+
+	len = read_file(path, &text);
+	if (len < 0) {
+		if (error && error_size)
+			snprintf(error, error_size, "%s: %s", path, strerror(-len));
+		return len;
+	}
+	if (memchr(text, '\0', (size_t)len)) {
+		if (error && error_size)
+			snprintf(error, error_size, "%s: not a text file (contains NUL)", path);
+		free(text);
+		return -EINVAL;
+	}
+	ret = vdispl_config_parse_string(config, text, error, error_size);
+	free(text);
+	return ret;
+}
+
+/*
+ * How specifically @s names this connector: 3 domain and unique-id, 2
+ * domain with "*", 1 "*" with unique-id, 0 "*" with "*", -1 not at all.
+ */
+static int section_rank(const struct vdispl_config_section *s, const char *domid,
+			const char *domain_name, const char *unique_id)
+{
+	bool domain_exact, uid_exact;
+
+	domain_exact =
+	    !strcmp(s->domain, domid) || (domain_name && !strcmp(s->domain, domain_name));
+	if (!domain_exact && strcmp(s->domain, "*"))
+		return -1;
+	uid_exact = unique_id && *unique_id && !strcmp(s->unique_id, unique_id);
+	if (!uid_exact && strcmp(s->unique_id, "*"))
+		return -1;
+	return (domain_exact ? 2 : 0) + (uid_exact ? 1 : 0);
+}
+
+static void apply_section(struct vdispl_output_config *out, const struct vdispl_config_section *s)
+{
+	const struct vdispl_output_config *in = &s->output;
+
+	if (s->set_mask & KEY_BIT(KEY_OUTPUT))
+		out->kind = in->kind;
+	if (s->set_mask & KEY_BIT(KEY_DRM_DEVICE))
+		memcpy(out->drm_device, in->drm_device, sizeof(out->drm_device));
+	if (s->set_mask & KEY_BIT(KEY_DRM_CONNECTOR))
+		memcpy(out->drm_connector, in->drm_connector, sizeof(out->drm_connector));
+	if (s->set_mask & KEY_BIT(KEY_KMS_LEGACY))
+		out->kms_legacy = in->kms_legacy;
+	if (s->set_mask & KEY_BIT(KEY_PNG_DIR))
+		memcpy(out->png_dir, in->png_dir, sizeof(out->png_dir));
+	if (s->set_mask & KEY_BIT(KEY_PNG_EVERY))
+		out->png_every = in->png_every;
+}
+
+void vdispl_config_lookup(const struct vdispl_config *config, uint32_t domid,
+			  const char *domain_name, const char *unique_id,
+			  struct vdispl_output_config *out)
+{
+	char id[16];
+
+	snprintf(id, sizeof(id), "%u", domid);
+	*out = config->defaults;
+	/* Least specific first, so for each key the most specific section
+	 * that sets it has the last word. */
+	for (int rank = 0; rank <= 3; rank++) {
+		for (size_t i = 0; i < config->num_sections; i++) {
+			if (section_rank(&config->sections[i], id, domain_name, unique_id) == rank)
+				apply_section(out, &config->sections[i]);
+		}
+	}
+}

@@ -1,0 +1,388 @@
+// SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend.h"
+#include "connector.h"
+#include "device.h"
+#include "format.h"
+#include "log.h"
+#include "request.h"
+#include "status.h"
+
+/* ---- setup ---- */
+
+static int read_u32(struct vdispl_device *dev, const char *dir, const char *node, uint32_t *out)
+{
+	char path[320];
+	char *value;
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, node);
+	ret = vdispl_xs_read(dev->backend->xs, path, &value);
+	if (ret)
+		return ret;
+	ret = vdispl_xs_parse_u32(value, out);
+	free(value);
+	return ret;
+}
+
+static int read_config(struct vdispl_connector *c, const char *dir)
+{
+	struct vdispl_device *dev = c->dev;
+	char path[320];
+	char *value;
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/" XENDISPL_FIELD_RESOLUTION, dir);
+	ret = vdispl_xs_read(dev->backend->xs, path, &value);
+	if (ret)
+		return ret;
+	ret = vdispl_xs_parse_resolution(value, &c->width, &c->height);
+	if (ret)
+		vdispl_log(ERROR, c->tag, "bad resolution \"%.32s\"", value);
+	free(value);
+	if (ret)
+		return ret;
+
+	/* unique-id is optional: without one, only "*" sections match. */
+	snprintf(path, sizeof(path), "%s/" XENDISPL_FIELD_UNIQUE_ID, dir);
+	if (vdispl_xs_read(dev->backend->xs, path, &value) == 0) {
+		if (vdispl_xs_parse_unique_id(value, c->unique_id))
+			vdispl_log(WARN, c->tag, "ignoring bad unique-id \"%.32s\"", value);
+		free(value);
+	}
+	return 0;
+}
+
+static int map_rings(struct vdispl_connector *c, const char *dir)
+{
+	struct vdispl_device *dev = c->dev;
+	uint32_t req_ref, evt_ref;
+	void *page;
+	int ret;
+
+	ret = read_u32(dev, dir, XENDISPL_FIELD_REQ_RING_REF, &req_ref);
+	if (!ret)
+		ret = read_u32(dev, dir, XENDISPL_FIELD_EVT_RING_REF, &evt_ref);
+	if (ret) {
+		vdispl_log_errno(ERROR, c->tag, ret, "reading ring references");
+		return ret;
+	}
+	ret = vdispl_gnttab_map(dev->buffers.gnttab, dev->domid, 1, &req_ref, true, &page);
+	if (ret) {
+		vdispl_log_errno(ERROR, c->tag, ret, "mapping request ring gref %u", req_ref);
+		return ret;
+	}
+	c->req_page = page;
+	BACK_RING_INIT(&c->ring, (struct xen_displif_sring *)page, VDISPL_XEN_PAGE_SIZE);
+
+	ret = vdispl_gnttab_map(dev->buffers.gnttab, dev->domid, 1, &evt_ref, true, &page);
+	if (ret) {
+		vdispl_log_errno(ERROR, c->tag, ret, "mapping event page gref %u", evt_ref);
+		return ret;
+	}
+	c->evt_page = page;
+	vdispl_event_ring_init(&c->events, c->evt_page);
+	return 0;
+}
+
+static int bind_channels(struct vdispl_connector *c, const char *dir)
+{
+	struct vdispl_device *dev = c->dev;
+	struct vdispl_evtchn *evtchn = dev->backend->evtchn;
+	uint32_t req_remote, evt_remote;
+	int ret;
+
+	ret = read_u32(dev, dir, XENDISPL_FIELD_REQ_CHANNEL, &req_remote);
+	if (!ret)
+		ret = read_u32(dev, dir, XENDISPL_FIELD_EVT_CHANNEL, &evt_remote);
+	if (ret) {
+		vdispl_log_errno(ERROR, c->tag, ret, "reading event channels");
+		return ret;
+	}
+	ret = vdispl_evtchn_bind(evtchn, dev->domid, req_remote);
+	if (ret < 0) {
+		vdispl_log_errno(ERROR, c->tag, ret, "binding request channel %u", req_remote);
+		return ret;
+	}
+	c->req_port = ret;
+	ret = vdispl_evtchn_bind(evtchn, dev->domid, evt_remote);
+	if (ret < 0) {
+		vdispl_log_errno(ERROR, c->tag, ret, "binding event channel %u", evt_remote);
+		return ret;
+	}
+	c->evt_port = ret;
+	return 0;
+}
+
+static void output_done(void *data);
+
+static int create_output(struct vdispl_connector *c)
+{
+	struct vdispl_device *dev = c->dev;
+	struct vdispl_output_config config;
+	struct vdispl_output_params params = {
+		.config = &config,
+		.loop = dev->backend->loop,
+		.width = c->width,
+		.height = c->height,
+		.tag = c->tag,
+		.done = output_done,
+		.done_data = c,
+	};
+	int ret;
+
+	vdispl_config_lookup(&dev->backend->config, dev->domid, dev->domain_name, c->unique_id,
+			     &config);
+	ret = vdispl_output_create(&params, &c->output);
+	if (ret)
+		vdispl_log_errno(ERROR, c->tag, ret, "no %s output for connector \"%s\" %ux%u",
+				 vdispl_output_kind_name(config.kind), c->unique_id, c->width,
+				 c->height);
+	return ret;
+}
+
+int vdispl_connector_create(struct vdispl_device *dev, uint32_t index,
+			    struct vdispl_connector **out)
+{
+	struct vdispl_connector *c = calloc(1, sizeof(*c));
+	char dir[256];
+	int ret;
+
+	if (!c)
+		return -ENOMEM;
+	c->dev = dev;
+	c->index = index;
+	c->req_port = -1;
+	c->evt_port = -1;
+	snprintf(c->tag, sizeof(c->tag), "%s/%u", dev->tag, index);
+	snprintf(dir, sizeof(dir), "%s/%u", dev->fe_path, index);
+
+	ret = read_config(c, dir);
+	if (!ret)
+		ret = map_rings(c, dir);
+	if (!ret)
+		ret = bind_channels(c, dir);
+	if (!ret)
+		ret = create_output(c);
+	if (ret) {
+		vdispl_connector_destroy(c);
+		return ret;
+	}
+	vdispl_log(INFO, c->tag, "connected: \"%s\" %ux%u, ports %d/%d", c->unique_id, c->width,
+		   c->height, c->req_port, c->evt_port);
+	*out = c;
+	return 0;
+}
+
+void vdispl_connector_destroy(struct vdispl_connector *c)
+{
+	struct vdispl_device *dev;
+
+	if (!c)
+		return;
+	dev = c->dev;
+	vdispl_output_destroy(c->output);
+	if (c->req_port >= 0)
+		vdispl_evtchn_unbind(dev->backend->evtchn, (uint32_t)c->req_port);
+	if (c->evt_port >= 0)
+		vdispl_evtchn_unbind(dev->backend->evtchn, (uint32_t)c->evt_port);
+	if (c->req_page)
+		vdispl_gnttab_unmap(dev->buffers.gnttab, c->req_page, 1);
+	if (c->evt_page)
+		vdispl_gnttab_unmap(dev->buffers.gnttab, c->evt_page, 1);
+	free(c);
+}
+
+/* ---- the request ring ---- */
+
+static void answer(struct vdispl_connector *c, const struct xendispl_req *wire)
+{
+	struct vdispl_request req;
+	struct vdispl_request_ctx ctx = {
+		.connector_index = c->index,
+		.connector_width = c->width,
+		.connector_height = c->height,
+		.be_alloc = c->dev->be_alloc,
+		.max_buffer_size = c->dev->max_buffer_size,
+	};
+	/* Built in private memory and zeroed: no stale octets reach the guest. */
+	struct xendispl_resp resp;
+	int32_t status;
+
+	memset(&resp, 0, sizeof(resp));
+	status = vdispl_request_decode(wire, &ctx, &req);
+	resp.id = req.id;
+	resp.operation = req.operation;
+	if (status == 0)
+		status = vdispl_request_handle(c, &req, &resp);
+	else
+		vdispl_log(WARN, c->tag, "%s id %u rejected: %d", vdispl_op_name(req.operation),
+			   req.id, status);
+	resp.status = status;
+	memcpy(RING_GET_RESPONSE(&c->ring, c->ring.rsp_prod_pvt), &resp, sizeof(resp));
+	c->ring.rsp_prod_pvt++;
+}
+
+int vdispl_connector_serve(struct vdispl_connector *c)
+{
+	int more, notify;
+
+	do {
+		/* The producer index is read once; the frontend may move it. */
+		RING_IDX rp = *(volatile RING_IDX *)&c->ring.sring->req_prod;
+
+		xen_rmb();
+		if (RING_REQUEST_PROD_OVERFLOW(&c->ring, rp)) {
+			vdispl_log(ERROR, c->tag, "frontend claims %u requests on a %u-slot ring",
+				   rp - c->ring.req_cons, RING_SIZE(&c->ring));
+			return -EPROTO;
+		}
+		while (c->ring.req_cons != rp) {
+			struct xendispl_req wire;
+
+			if (RING_REQUEST_CONS_OVERFLOW(&c->ring, c->ring.req_cons))
+				break;
+			RING_COPY_REQUEST(&c->ring, c->ring.req_cons, &wire);
+			c->ring.req_cons++;
+			answer(c, &wire);
+		}
+		RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&c->ring, notify);
+		if (notify)
+			vdispl_evtchn_notify(c->dev->backend->evtchn, (uint32_t)c->req_port);
+		RING_FINAL_CHECK_FOR_REQUESTS(&c->ring, more);
+	} while (more);
+	return 0;
+}
+
+/* ---- showing pictures ---- */
+
+static void send_flip_event(struct vdispl_connector *c, uint64_t fb_cookie)
+{
+	int ret = vdispl_event_ring_put_pg_flip(&c->events, fb_cookie);
+
+	if (ret) {
+		vdispl_log(WARN, c->tag, "event page full: frontend is not consuming events");
+		return;
+	}
+	c->events_sent++;
+	vdispl_log(DEBUG, c->tag, "flip event id %u for fb %#llx", (unsigned)(uint16_t)(c->events.next_id - 1),
+		   (unsigned long long)fb_cookie);
+	vdispl_evtchn_notify(c->dev->backend->evtchn, (uint32_t)c->evt_port);
+}
+
+/* The framebuffer as seen through SET_CONFIG's offset. */
+static struct vdispl_pixels view(const struct vdispl_connector *c, const struct vdispl_fb *fb)
+{
+	struct vdispl_pixels p = fb->pixels;
+	const struct vdispl_format *format = vdispl_format_lookup(p.fourcc);
+	uint32_t x = c->view_x < p.width ? c->view_x : 0;
+	uint32_t y = c->view_y < p.height ? c->view_y : 0;
+
+	if (format && format->is_yuv)
+		x &= ~1u; /* YUYV pairs share their chroma */
+	if (format && (format->bpp % 8) == 0) {
+		p.data = (uint8_t *)p.data + (size_t)y * p.stride + (size_t)x * (format->bpp / 8);
+		p.width -= x;
+		p.height -= y;
+	}
+	return p;
+}
+
+static void issue_flip(struct vdispl_connector *c, uint64_t fb_cookie)
+{
+	struct vdispl_fb *fb = vdispl_fb_find(&c->dev->buffers, fb_cookie);
+	struct vdispl_pixels picture;
+	int ret;
+
+	if (!fb) {
+		send_flip_event(c, fb_cookie);
+		return;
+	}
+	picture = view(c, fb);
+	ret = c->output->impl->flip(c->output, &picture);
+	if (ret) {
+		/* Never leave the guest waiting: report the flip done as it is. */
+		vdispl_log_errno(WARN, c->tag, ret, "flip not shown");
+		send_flip_event(c, fb_cookie);
+		return;
+	}
+	c->flip_in_flight = true;
+	c->in_flight_cookie = fb_cookie;
+	vdispl_log(DEBUG, c->tag, "flip of fb %#llx issued", (unsigned long long)fb_cookie);
+}
+
+static void output_done(void *data)
+{
+	struct vdispl_connector *c = data;
+
+	if (!c->flip_in_flight)
+		return;
+	c->flip_in_flight = false;
+	c->flips++;
+	c->dev->backend->flips++;
+	send_flip_event(c, c->in_flight_cookie);
+	if (c->flip_queued) {
+		c->flip_queued = false;
+		issue_flip(c, c->queued_cookie);
+	}
+}
+
+int vdispl_connector_page_flip(struct vdispl_connector *c, uint64_t fb_cookie)
+{
+	if (!vdispl_fb_find(&c->dev->buffers, fb_cookie))
+		return -XEN_ENOENT;
+	if (!c->enabled) {
+		/* Nothing to show it on: the flip is done as far as anyone can see. */
+		send_flip_event(c, fb_cookie);
+		return 0;
+	}
+	if (c->flip_in_flight) {
+		if (c->flip_queued)
+			send_flip_event(c, c->queued_cookie);
+		c->flip_queued = true;
+		c->queued_cookie = fb_cookie;
+		return 0;
+	}
+	issue_flip(c, fb_cookie);
+	return 0;
+}
+
+int vdispl_connector_set_config(struct vdispl_connector *c, const struct vdispl_set_config *sc)
+{
+	struct vdispl_fb *fb;
+	struct vdispl_pixels picture;
+	int ret;
+
+	if (sc->disable) {
+		c->output->impl->disable(c->output);
+		c->enabled = false;
+		vdispl_log(INFO, c->tag, "display off");
+		return 0;
+	}
+	fb = vdispl_fb_find(&c->dev->buffers, sc->fb_cookie);
+	if (!fb)
+		return -XEN_ENOENT;
+	c->view_x = sc->x;
+	c->view_y = sc->y;
+	picture = view(c, fb);
+	ret = c->output->impl->enable(c->output, &picture);
+	if (ret)
+		return vdispl_status_from_errno(ret);
+	c->enabled = true;
+	vdispl_log(INFO, c->tag, "display on: fb %ux%u %.4s", fb->params.width, fb->params.height,
+		   (const char *)&fb->params.fourcc);
+	return 0;
+}
+
+void vdispl_connector_fb_gone(struct vdispl_connector *c, uint64_t fb_cookie)
+{
+	/* What is on screen is our copy; only queued work refers to the fb. */
+	if (c->flip_queued && c->queued_cookie == fb_cookie) {
+		c->flip_queued = false;
+		send_flip_event(c, fb_cookie);
+	}
+}

@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: MIT
+/*
+ * vdispl-backend: the Dom0 daemon serving Xen para-virtual displays.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend.h"
+#include "config.h"
+#include "log.h"
+
+static const char usage[] =
+	"Usage: vdispl-backend [OPTION]...\n"
+	"Serve the para-virtual displays (vdispl) of Xen guests from Dom0, showing\n"
+	"each guest connector on a KMS display or writing it to PNG files.\n"
+	"\n"
+	"  -c, --config FILE        ini file: which output shows which guest connector\n"
+	"  -o, --output KIND        output for connectors the file does not place:\n"
+	"                           kms (default) or headless\n"
+	"  -d, --drm-device PATH    DRM device for kms outputs (default /dev/dri/card0)\n"
+	"      --png-dir DIR        where headless outputs write PNGs (default .)\n"
+	"      --png-every N        headless: write every Nth flip (0: only on SIGUSR2)\n"
+	"  -v, --verbose            log more (twice: debug)\n"
+	"  -q, --quiet              log errors only\n"
+	"      --log-level LEVEL    error, warn, info (default) or debug\n"
+	"  -h, --help               show this help and exit\n"
+	"  -V, --version            show the version and exit\n"
+	"\n"
+	"Signals: SIGTERM/SIGINT stop it cleanly, SIGUSR1 logs a status line with\n"
+	"the number of grant pages mapped, SIGUSR2 writes a PNG of every headless\n"
+	"output.\n"
+	"\n"
+	"Config file sections: [backend] for defaults, [<domain>/<unique-id>] per\n"
+	"guest connector (either side may be *); keys output, drm-device,\n"
+	"drm-connector, kms-legacy, png-dir, png-every.\n";
+
+enum {
+	OPT_PNG_DIR = 256,
+	OPT_PNG_EVERY,
+	OPT_LOG_LEVEL,
+};
+
+static const struct option long_options[] = {
+	{ "config", required_argument, NULL, 'c' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "drm-device", required_argument, NULL, 'd' },
+	{ "png-dir", required_argument, NULL, OPT_PNG_DIR },
+	{ "png-every", required_argument, NULL, OPT_PNG_EVERY },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "log-level", required_argument, NULL, OPT_LOG_LEVEL },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ 0 },
+};
+
+/* Command-line values win over the [backend] section of the file. */
+struct overrides {
+	const char *output;
+	const char *drm_device;
+	const char *png_dir;
+	const char *png_every;
+};
+
+__attribute__((format(printf, 1, 2))) static int fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "vdispl-backend: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'vdispl-backend --help'.\n");
+	return 2;
+}
+
+static int copy_string(char *dst, const char *src, const char *what)
+{
+	if (strlen(src) >= VDISPL_CONFIG_STR || !src[0])
+		return fail("%s: empty or too long", what);
+	strcpy(dst, src);
+	return 0;
+}
+
+static int apply_overrides(struct vdispl_config *config, const struct overrides *o)
+{
+	struct vdispl_output_config *d = &config->defaults;
+
+	if (o->output) {
+		if (strcmp(o->output, "kms") == 0)
+			d->kind = VDISPL_OUTPUT_KMS;
+		else if (strcmp(o->output, "headless") == 0)
+			d->kind = VDISPL_OUTPUT_HEADLESS;
+		else
+			return fail("--output %s: want kms or headless", o->output);
+	}
+	if (o->drm_device && copy_string(d->drm_device, o->drm_device, "--drm-device"))
+		return 2;
+	if (o->png_dir && copy_string(d->png_dir, o->png_dir, "--png-dir"))
+		return 2;
+	if (o->png_every) {
+		char *end;
+		unsigned long n;
+
+		errno = 0;
+		n = strtoul(o->png_every, &end, 10);
+		if (errno || *end || end == o->png_every || n > UINT32_MAX || o->png_every[0] == '-')
+			return fail("--png-every %s: want a number of flips", o->png_every);
+		d->png_every = (uint32_t)n;
+	}
+	return 0;
+}
+
+static int parse_args(int argc, char **argv, struct vdispl_config *config)
+{
+	enum vdispl_log_level level = VDISPL_LOG_INFO;
+	struct overrides o = { 0 };
+	const char *config_path = NULL;
+	char error[256];
+	int opt, ret;
+
+	while ((opt = getopt_long(argc, argv, "c:o:d:vqhV", long_options, NULL)) != -1) {
+		switch (opt) {
+		case 'c':
+			config_path = optarg;
+			break;
+		case 'o':
+			o.output = optarg;
+			break;
+		case 'd':
+			o.drm_device = optarg;
+			break;
+		case OPT_PNG_DIR:
+			o.png_dir = optarg;
+			break;
+		case OPT_PNG_EVERY:
+			o.png_every = optarg;
+			break;
+		case 'v':
+			if (level < VDISPL_LOG_DEBUG)
+				level++;
+			break;
+		case 'q':
+			level = VDISPL_LOG_ERROR;
+			break;
+		case OPT_LOG_LEVEL:
+			if (vdispl_log_level_parse(optarg, &level))
+				return fail("--log-level %s: want error, warn, info or debug", optarg);
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			exit(0);
+		case 'V':
+			printf("vdispl-backend %s\n", VDISPL_VERSION);
+			exit(0);
+		default:
+			fprintf(stderr, "Try 'vdispl-backend --help'.\n");
+			return 2;
+		}
+	}
+	if (optind < argc)
+		return fail("unexpected argument '%s'", argv[optind]);
+	vdispl_log_set_level(level);
+
+	vdispl_config_init(config);
+	if (config_path) {
+		ret = vdispl_config_parse_file(config, config_path, error, sizeof(error));
+		if (ret)
+			return fail("%s", error);
+	}
+	return apply_overrides(config, &o);
+}
+
+int main(int argc, char **argv)
+{
+	struct vdispl_config *config = malloc(sizeof(*config));
+	struct vdispl_backend *backend;
+	sigset_t mask;
+	int ret;
+
+	if (!config)
+		return 1;
+	ret = parse_args(argc, argv, config);
+	if (ret) {
+		free(config);
+		return ret;
+	}
+	/*
+	 * Signals arrive through a signalfd in the loop, never asynchronously.
+	 * A signal ignored by whoever started us would be discarded even while
+	 * blocked, so the dispositions are reset first.
+	 */
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGUSR1);
+	sigaddset(&mask, SIGUSR2);
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sigismember(&mask, sig) == 1)
+			signal(sig, SIG_DFL);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	ret = vdispl_backend_create(config, &backend);
+	free(config);
+	if (ret)
+		return 1;
+	ret = vdispl_backend_run(backend);
+	vdispl_backend_destroy(backend);
+	vdispl_log(INFO, NULL, "stopped, %llu grant pages still mapped",
+		   (unsigned long long)vdispl_gnttab_mapped_total());
+	return ret ? 1 : 0;
+}

@@ -1,0 +1,522 @@
+// SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include <drm_fourcc.h>
+#include <xf86drm.h>
+#include <xf86drmMode.h>
+
+#include "kms-device.h"
+#include "kms.h"
+#include "log.h"
+
+/* Double buffering: the guest's next picture goes into the one not shown. */
+#define KMS_BUFFERS 2
+
+struct kms_buffer {
+	uint32_t handle;
+	uint32_t fb_id;
+	uint32_t pitch;
+	uint64_t size;
+	void *map;
+};
+
+struct kms_props {
+	uint32_t crtc_mode_id, crtc_active;
+	uint32_t conn_crtc_id;
+	uint32_t plane_fb_id, plane_crtc_id;
+	uint32_t plane_src_x, plane_src_y, plane_src_w, plane_src_h;
+	uint32_t plane_crtc_x, plane_crtc_y, plane_crtc_w, plane_crtc_h;
+};
+
+struct kms_output {
+	struct vdispl_output base; /* first: the output ops reach us through it */
+	struct vdispl_kms_device *dev;
+	uint32_t connector_id;
+	uint32_t crtc_id;
+	uint32_t plane_id;
+	struct kms_props props;
+	drmModeModeInfo mode;
+	uint32_t mode_blob;
+	bool have_mode;
+	bool enabled;
+	bool flip_pending;
+	struct kms_buffer buffers[KMS_BUFFERS];
+	int front;
+	char connector_name[32];
+};
+
+static const struct vdispl_output_impl kms_impl;
+
+static struct kms_output *kms_output(struct vdispl_output *output)
+{
+	return output->impl == &kms_impl ? (struct kms_output *)output : NULL;
+}
+
+/* ---- finding a connector, CRTC and primary plane ---- */
+
+static void connector_name(int fd, const drmModeConnector *conn, char *out, size_t size)
+{
+	const char *type = drmModeGetConnectorTypeName(conn->connector_type);
+
+	snprintf(out, size, "%s-%u", type ? type : "Unknown", conn->connector_type_id);
+}
+
+static uint32_t find_crtc(struct vdispl_kms_device *dev, drmModeRes *res, drmModeConnector *conn)
+{
+	for (int e = 0; e < conn->count_encoders; e++) {
+		drmModeEncoder *enc = drmModeGetEncoder(dev->fd, conn->encoders[e]);
+
+		if (!enc)
+			continue;
+		for (int c = 0; c < res->count_crtcs; c++) {
+			if ((enc->possible_crtcs & (1u << c)) &&
+			    !vdispl_kms_device_crtc_taken(dev, res->crtcs[c])) {
+				uint32_t crtc = res->crtcs[c];
+
+				drmModeFreeEncoder(enc);
+				return crtc;
+			}
+		}
+		drmModeFreeEncoder(enc);
+	}
+	return 0;
+}
+
+static int pick_connector(struct kms_output *k, const char *wanted)
+{
+	struct vdispl_kms_device *dev = k->dev;
+	drmModeRes *res = drmModeGetResources(dev->fd);
+	int ret = -ENODEV;
+
+	if (!res)
+		return -errno;
+	for (int i = 0; i < res->count_connectors && !k->crtc_id; i++) {
+		drmModeConnector *conn = drmModeGetConnector(dev->fd, res->connectors[i]);
+		char name[32];
+
+		if (!conn)
+			continue;
+		connector_name(dev->fd, conn, name, sizeof(name));
+		if ((wanted[0] ? strcmp(name, wanted) == 0 : conn->connection == DRM_MODE_CONNECTED) &&
+		    !vdispl_kms_device_connector_taken(dev, conn->connector_id)) {
+			k->crtc_id = find_crtc(dev, res, conn);
+			if (k->crtc_id) {
+				k->connector_id = conn->connector_id;
+				snprintf(k->connector_name, sizeof(k->connector_name), "%s", name);
+				ret = 0;
+			}
+		}
+		drmModeFreeConnector(conn);
+	}
+	drmModeFreeResources(res);
+	if (ret)
+		vdispl_log(ERROR, k->base.tag, "%s: no free %s with a free CRTC", dev->path,
+			   wanted[0] ? wanted : "connected connector");
+	return ret;
+}
+
+static uint32_t prop_id(int fd, uint32_t object, uint32_t type, const char *name)
+{
+	drmModeObjectProperties *props = drmModeObjectGetProperties(fd, object, type);
+	uint32_t id = 0;
+
+	if (!props)
+		return 0;
+	for (uint32_t i = 0; i < props->count_props && !id; i++) {
+		drmModePropertyRes *p = drmModeGetProperty(fd, props->props[i]);
+
+		if (p && strcmp(p->name, name) == 0)
+			id = p->prop_id;
+		drmModeFreeProperty(p);
+	}
+	drmModeFreeObjectProperties(props);
+	return id;
+}
+
+static bool is_primary_plane(int fd, uint32_t plane_id)
+{
+	drmModeObjectProperties *props = drmModeObjectGetProperties(fd, plane_id, DRM_MODE_OBJECT_PLANE);
+	bool primary = false;
+
+	if (!props)
+		return false;
+	for (uint32_t i = 0; i < props->count_props; i++) {
+		drmModePropertyRes *p = drmModeGetProperty(fd, props->props[i]);
+
+		if (p && strcmp(p->name, "type") == 0)
+			primary = props->prop_values[i] == DRM_PLANE_TYPE_PRIMARY;
+		drmModeFreeProperty(p);
+	}
+	drmModeFreeObjectProperties(props);
+	return primary;
+}
+
+static int find_primary_plane(struct kms_output *k)
+{
+	int fd = k->dev->fd;
+	drmModeRes *res = drmModeGetResources(fd);
+	drmModePlaneRes *planes = drmModeGetPlaneResources(fd);
+	int crtc_index = -1;
+
+	for (int c = 0; res && c < res->count_crtcs; c++)
+		if (res->crtcs[c] == k->crtc_id)
+			crtc_index = c;
+	for (uint32_t i = 0; planes && crtc_index >= 0 && i < planes->count_planes && !k->plane_id; i++) {
+		drmModePlane *plane = drmModeGetPlane(fd, planes->planes[i]);
+
+		if (plane && (plane->possible_crtcs & (1u << crtc_index)) &&
+		    is_primary_plane(fd, plane->plane_id))
+			k->plane_id = plane->plane_id;
+		drmModeFreePlane(plane);
+	}
+	drmModeFreePlaneResources(planes);
+	drmModeFreeResources(res);
+	return k->plane_id ? 0 : -ENODEV;
+}
+
+static int lookup_props(struct kms_output *k)
+{
+	int fd = k->dev->fd;
+	struct kms_props *p = &k->props;
+
+	p->crtc_mode_id = prop_id(fd, k->crtc_id, DRM_MODE_OBJECT_CRTC, "MODE_ID");
+	p->crtc_active = prop_id(fd, k->crtc_id, DRM_MODE_OBJECT_CRTC, "ACTIVE");
+	p->conn_crtc_id = prop_id(fd, k->connector_id, DRM_MODE_OBJECT_CONNECTOR, "CRTC_ID");
+	p->plane_fb_id = prop_id(fd, k->plane_id, DRM_MODE_OBJECT_PLANE, "FB_ID");
+	p->plane_crtc_id = prop_id(fd, k->plane_id, DRM_MODE_OBJECT_PLANE, "CRTC_ID");
+	p->plane_src_x = prop_id(fd, k->plane_id, DRM_MODE_OBJECT_PLANE, "SRC_X");
+	p->plane_src_y = prop_id(fd, k->plane_id, DRM_MODE_OBJECT_PLANE, "SRC_Y");
+	p->plane_src_w = prop_id(fd, k->plane_id, DRM_MODE_OBJECT_PLANE, "SRC_W");
+	p->plane_src_h = prop_id(fd, k->plane_id, DRM_MODE_OBJECT_PLANE, "SRC_H");
+	p->plane_crtc_x = prop_id(fd, k->plane_id, DRM_MODE_OBJECT_PLANE, "CRTC_X");
+	p->plane_crtc_y = prop_id(fd, k->plane_id, DRM_MODE_OBJECT_PLANE, "CRTC_Y");
+	p->plane_crtc_w = prop_id(fd, k->plane_id, DRM_MODE_OBJECT_PLANE, "CRTC_W");
+	p->plane_crtc_h = prop_id(fd, k->plane_id, DRM_MODE_OBJECT_PLANE, "CRTC_H");
+	if (!p->crtc_mode_id || !p->crtc_active || !p->conn_crtc_id || !p->plane_fb_id ||
+	    !p->plane_crtc_id || !p->plane_src_w || !p->plane_crtc_w)
+		return -ENODEV;
+	return 0;
+}
+
+/*
+ * The mode for a guest connector of @width x @height: the same size if the
+ * display has it (preferred first, then nearest 60 Hz), else the display's
+ * preferred mode with the picture at the top-left.
+ */
+static int pick_mode(struct kms_output *k)
+{
+	drmModeConnector *conn = drmModeGetConnector(k->dev->fd, k->connector_id);
+	int best = -1, fallback = -1;
+	int ret = 0;
+
+	if (!conn)
+		return -errno;
+	for (int i = 0; i < conn->count_modes; i++) {
+		const drmModeModeInfo *m = &conn->modes[i];
+
+		if ((m->type & DRM_MODE_TYPE_PREFERRED) && fallback < 0)
+			fallback = i;
+		if (m->hdisplay != k->base.width || m->vdisplay != k->base.height)
+			continue;
+		if (best < 0 || (m->type & DRM_MODE_TYPE_PREFERRED) ||
+		    abs((int)m->vrefresh - 60) < abs((int)conn->modes[best].vrefresh - 60))
+			best = i;
+	}
+	if (best < 0)
+		best = fallback >= 0 ? fallback : (conn->count_modes ? 0 : -1);
+	if (best < 0) {
+		vdispl_log(ERROR, k->base.tag, "%s has no modes", k->connector_name);
+		ret = -ENODEV;
+	} else {
+		k->mode = conn->modes[best];
+		k->have_mode = true;
+		vdispl_log(INFO, k->base.tag, "%s %s: mode %ux%u@%u for a %ux%u connector",
+			   k->dev->path, k->connector_name, k->mode.hdisplay, k->mode.vdisplay,
+			   k->mode.vrefresh, k->base.width, k->base.height);
+	}
+	drmModeFreeConnector(conn);
+	return ret;
+}
+
+/* ---- dumb buffers ---- */
+
+static void buffer_destroy(int fd, struct kms_buffer *buf)
+{
+	if (buf->map)
+		munmap(buf->map, buf->size);
+	if (buf->fb_id)
+		drmModeRmFB(fd, buf->fb_id);
+	if (buf->handle) {
+		struct drm_mode_destroy_dumb destroy = { .handle = buf->handle };
+
+		drmIoctl(fd, DRM_IOCTL_MODE_DESTROY_DUMB, &destroy);
+	}
+	memset(buf, 0, sizeof(*buf));
+}
+
+static int buffer_create(int fd, uint32_t width, uint32_t height, struct kms_buffer *buf)
+{
+	struct drm_mode_create_dumb create = { .width = width, .height = height, .bpp = 32 };
+	struct drm_mode_map_dumb map = { 0 };
+	uint32_t handles[4] = { 0 }, pitches[4] = { 0 }, offsets[4] = { 0 };
+	int ret;
+
+	if (drmIoctl(fd, DRM_IOCTL_MODE_CREATE_DUMB, &create) < 0)
+		return -errno;
+	buf->handle = create.handle;
+	buf->pitch = create.pitch;
+	buf->size = create.size;
+	handles[0] = create.handle;
+	pitches[0] = create.pitch;
+	if (drmModeAddFB2(fd, width, height, DRM_FORMAT_XRGB8888, handles, pitches, offsets,
+			  &buf->fb_id, 0) < 0) {
+		ret = -errno;
+		goto err;
+	}
+	map.handle = create.handle;
+	if (drmIoctl(fd, DRM_IOCTL_MODE_MAP_DUMB, &map) < 0) {
+		ret = -errno;
+		goto err;
+	}
+	buf->map = mmap(NULL, buf->size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)map.offset);
+	if (buf->map == MAP_FAILED) {
+		buf->map = NULL;
+		ret = -errno;
+		goto err;
+	}
+	memset(buf->map, 0, buf->size);
+	return 0;
+err:
+	buffer_destroy(fd, buf);
+	return ret;
+}
+
+static void buffers_destroy(struct kms_output *k)
+{
+	for (int i = 0; i < KMS_BUFFERS; i++)
+		buffer_destroy(k->dev->fd, &k->buffers[i]);
+}
+
+static int buffers_create(struct kms_output *k)
+{
+	for (int i = 0; i < KMS_BUFFERS; i++) {
+		int ret = buffer_create(k->dev->fd, k->mode.hdisplay, k->mode.vdisplay, &k->buffers[i]);
+
+		if (ret) {
+			vdispl_log_errno(ERROR, k->base.tag, ret, "dumb buffer %ux%u", k->mode.hdisplay,
+					 k->mode.vdisplay);
+			buffers_destroy(k);
+			return ret;
+		}
+	}
+	k->front = 0;
+	return 0;
+}
+
+/* The copy path: the guest's picture into the buffer not on screen. */
+static int copy_to_back(struct kms_output *k, const struct vdispl_pixels *picture)
+{
+	struct kms_buffer *back = &k->buffers[!k->front];
+	struct vdispl_pixels dst = {
+		.data = back->map,
+		.stride = back->pitch,
+		.width = k->mode.hdisplay,
+		.height = k->mode.vdisplay,
+		.fourcc = DRM_FORMAT_XRGB8888,
+	};
+
+	return vdispl_pixels_copy(&dst, picture);
+}
+
+/* ---- commits ---- */
+
+static int atomic_commit(struct kms_output *k, uint32_t fb_id, bool modeset, uint32_t flags)
+{
+	drmModeAtomicReq *req = drmModeAtomicAlloc();
+	const struct kms_props *p = &k->props;
+	uint32_t w = k->mode.hdisplay, h = k->mode.vdisplay;
+	int ret;
+
+	if (!req)
+		return -ENOMEM;
+	if (modeset) {
+		drmModeAtomicAddProperty(req, k->connector_id, p->conn_crtc_id, fb_id ? k->crtc_id : 0);
+		drmModeAtomicAddProperty(req, k->crtc_id, p->crtc_mode_id, fb_id ? k->mode_blob : 0);
+		drmModeAtomicAddProperty(req, k->crtc_id, p->crtc_active, fb_id ? 1 : 0);
+		flags |= DRM_MODE_ATOMIC_ALLOW_MODESET;
+	}
+	drmModeAtomicAddProperty(req, k->plane_id, p->plane_fb_id, fb_id);
+	drmModeAtomicAddProperty(req, k->plane_id, p->plane_crtc_id, fb_id ? k->crtc_id : 0);
+	if (fb_id) {
+		drmModeAtomicAddProperty(req, k->plane_id, p->plane_src_x, 0);
+		drmModeAtomicAddProperty(req, k->plane_id, p->plane_src_y, 0);
+		drmModeAtomicAddProperty(req, k->plane_id, p->plane_src_w, (uint64_t)w << 16);
+		drmModeAtomicAddProperty(req, k->plane_id, p->plane_src_h, (uint64_t)h << 16);
+		drmModeAtomicAddProperty(req, k->plane_id, p->plane_crtc_x, 0);
+		drmModeAtomicAddProperty(req, k->plane_id, p->plane_crtc_y, 0);
+		drmModeAtomicAddProperty(req, k->plane_id, p->plane_crtc_w, w);
+		drmModeAtomicAddProperty(req, k->plane_id, p->plane_crtc_h, h);
+	}
+	ret = drmModeAtomicCommit(k->dev->fd, req, flags, k->dev) < 0 ? -errno : 0;
+	drmModeAtomicFree(req);
+	return ret;
+}
+
+static int modeset(struct kms_output *k, uint32_t fb_id)
+{
+	if (k->dev->atomic) {
+		if (!k->mode_blob &&
+		    drmModeCreatePropertyBlob(k->dev->fd, &k->mode, sizeof(k->mode), &k->mode_blob) < 0)
+			return -errno;
+		return atomic_commit(k, fb_id, true, 0);
+	}
+	if (fb_id)
+		return drmModeSetCrtc(k->dev->fd, k->crtc_id, fb_id, 0, 0, &k->connector_id, 1,
+				      &k->mode) < 0 ? -errno : 0;
+	return drmModeSetCrtc(k->dev->fd, k->crtc_id, 0, 0, 0, NULL, 0, NULL) < 0 ? -errno : 0;
+}
+
+/* ---- the output ops ---- */
+
+static void kms_flip_done(void *data)
+{
+	struct kms_output *k = data;
+
+	if (!k->flip_pending)
+		return;
+	k->flip_pending = false;
+	k->front = !k->front;
+	k->base.done(k->base.done_data);
+}
+
+static int kms_enable(struct vdispl_output *output, const struct vdispl_pixels *picture)
+{
+	struct kms_output *k = kms_output(output);
+	int ret;
+
+	if (!k->buffers[0].map) {
+		ret = buffers_create(k);
+		if (ret)
+			return ret;
+	}
+	ret = copy_to_back(k, picture);
+	if (ret)
+		return ret;
+	ret = modeset(k, k->buffers[!k->front].fb_id);
+	if (ret) {
+		vdispl_log_errno(ERROR, output->tag, ret, "modeset of %s to %ux%u", k->connector_name,
+				 k->mode.hdisplay, k->mode.vdisplay);
+		return ret;
+	}
+	k->front = !k->front;
+	k->enabled = true;
+	return 0;
+}
+
+static void kms_disable(struct vdispl_output *output)
+{
+	struct kms_output *k = kms_output(output);
+	int ret;
+
+	if (!k->enabled)
+		return;
+	ret = modeset(k, 0);
+	if (ret)
+		vdispl_log_errno(WARN, output->tag, ret, "turning %s off", k->connector_name);
+	k->enabled = false;
+}
+
+static int kms_flip(struct vdispl_output *output, const struct vdispl_pixels *picture)
+{
+	struct kms_output *k = kms_output(output);
+	uint32_t fb_id = k->buffers[!k->front].fb_id;
+	int ret;
+
+	if (!k->enabled || k->flip_pending)
+		return -EBUSY;
+	ret = copy_to_back(k, picture);
+	if (ret)
+		return ret;
+	if (k->dev->atomic)
+		ret = atomic_commit(k, fb_id, false,
+				    DRM_MODE_PAGE_FLIP_EVENT | DRM_MODE_ATOMIC_NONBLOCK);
+	else
+		ret = drmModePageFlip(k->dev->fd, k->crtc_id, fb_id, DRM_MODE_PAGE_FLIP_EVENT, k->dev) < 0
+			      ? -errno
+			      : 0;
+	if (ret) {
+		vdispl_log_errno(ERROR, output->tag, ret, "page flip on %s", k->connector_name);
+		return ret;
+	}
+	k->flip_pending = true;
+	return 0;
+}
+
+static void kms_destroy(struct vdispl_output *output)
+{
+	struct kms_output *k = kms_output(output);
+
+	/* A blocking modeset waits for a pending flip before buffers go. */
+	kms_disable(output);
+	vdispl_kms_device_release(k->dev, k->crtc_id);
+	buffers_destroy(k);
+	if (k->mode_blob)
+		drmModeDestroyPropertyBlob(k->dev->fd, k->mode_blob);
+	vdispl_kms_device_put(k->dev);
+	free(k);
+}
+
+static const struct vdispl_output_impl kms_impl = {
+	.name = "kms",
+	.enable = kms_enable,
+	.disable = kms_disable,
+	.flip = kms_flip,
+	.destroy = kms_destroy,
+};
+
+int vdispl_kms_output_create(const struct vdispl_output_params *params, struct vdispl_output **out)
+{
+	const struct vdispl_output_config *cfg = params->config;
+	struct kms_output *k = calloc(1, sizeof(*k));
+	int ret;
+
+	if (!k)
+		return -ENOMEM;
+	vdispl_output_init(&k->base, &kms_impl, params);
+	ret = vdispl_kms_device_get(cfg->drm_device, cfg->kms_legacy, params->loop, &k->dev);
+	if (ret)
+		goto err_device;
+	ret = pick_connector(k, cfg->drm_connector);
+	if (ret)
+		goto err_connector;
+	if (k->dev->atomic) {
+		ret = find_primary_plane(k);
+		if (!ret)
+			ret = lookup_props(k);
+		if (ret) {
+			vdispl_log(ERROR, k->base.tag, "%s: no primary plane with atomic properties",
+				   k->dev->path);
+			goto err_connector;
+		}
+	}
+	ret = pick_mode(k);
+	if (ret)
+		goto err_connector;
+	ret = vdispl_kms_device_claim(k->dev, k->crtc_id, k->connector_id, kms_flip_done, k);
+	if (ret)
+		goto err_connector;
+	vdispl_log(INFO, k->base.tag, "shown on %s %s (CRTC %u)", k->dev->path, k->connector_name,
+		   k->crtc_id);
+	*out = &k->base;
+	return 0;
+
+err_connector:
+	vdispl_kms_device_put(k->dev);
+err_device:
+	free(k);
+	return ret;
+}

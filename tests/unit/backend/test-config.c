@@ -1,0 +1,372 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The ini configuration: values, lookup precedence, and every error with
+ * the line it names.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tap.h"
+
+static struct vdispl_config config;
+static char error[512];
+
+static int parse(const char *text)
+{
+	vdispl_config_init(&config);
+	error[0] = '\0';
+	return vdispl_config_parse_string(&config, text, error, sizeof(error));
+}
+
+/* @text must fail with exactly @want as the message. */
+static void expect_error(const char *text, const char *want, const char *what)
+{
+	int ret = parse(text);
+
+	TAP_EQ_INT(ret, -EINVAL, "%s: -EINVAL", what);
+	TAP_CHECK(!strcmp(error, want), "%s: \"%s\"", what, error);
+	if (strcmp(error, want))
+		printf("#   want \"%s\"\n", want);
+}
+
+static void test_defaults(void)
+{
+	struct vdispl_output_config out;
+
+	vdispl_config_init(&config);
+	TAP_EQ_INT(config.defaults.kind, VDISPL_OUTPUT_KMS, "default output kms");
+	TAP_CHECK(!strcmp(config.defaults.drm_device, "/dev/dri/card0"), "default drm-device");
+	TAP_CHECK(!strcmp(config.defaults.png_dir, "."), "default png-dir");
+	TAP_CHECK(!config.defaults.png_every && !config.defaults.kms_legacy &&
+		      !config.defaults.drm_connector[0],
+		  "png-every 0, kms-legacy off, drm-connector unset");
+	TAP_EQ_INT(config.num_sections, 0, "no sections");
+
+	TAP_EQ_INT(parse(""), 0, "empty text parses");
+	TAP_EQ_INT(parse("; only a comment\n# and another\n\n"), 0, "comments parse");
+	vdispl_config_lookup(&config, 1, "guest", "0", &out);
+	TAP_CHECK(!memcmp(&out, &config.defaults, sizeof(out)),
+		  "lookup without sections: defaults");
+}
+
+static void test_header_example(void)
+{
+	/* The example of config.h, word for word. */
+	static const char text[] =
+	    "[backend]                 ; defaults for every connector\n"
+	    "output = kms              ; kms | headless\n"
+	    "drm-device = /dev/dri/card0\n"
+	    "\n"
+	    "[guest1/id0]              ; <domain name or id>/<unique-id>, either "
+	    "may be *\n"
+	    "output = kms\n"
+	    "drm-device = /dev/dri/card1\n"
+	    "drm-connector = Virtual-1 ; host connector name; empty: first free "
+	    "connected one\n"
+	    "\n"
+	    "[*/id1]\n"
+	    "output = headless\n"
+	    "png-dir = /var/lib/vdispl\n"
+	    "png-every = 30            ; write every 30th flip; 0: only on SIGUSR2\n";
+	struct vdispl_output_config out;
+
+	TAP_EQ_INT(parse(text), 0, "header example parses: %s", error);
+	TAP_EQ_INT(config.num_sections, 2, "two guest sections");
+	TAP_CHECK(!strcmp(config.sections[0].domain, "guest1") &&
+		      !strcmp(config.sections[0].unique_id, "id0"),
+		  "first is guest1/id0");
+	TAP_CHECK(!strcmp(config.sections[1].domain, "*") &&
+		      !strcmp(config.sections[1].unique_id, "id1"),
+		  "second is */id1");
+
+	vdispl_config_lookup(&config, 3, "guest1", "id0", &out);
+	TAP_CHECK(out.kind == VDISPL_OUTPUT_KMS && !strcmp(out.drm_device, "/dev/dri/card1") &&
+		      !strcmp(out.drm_connector, "Virtual-1"),
+		  "guest1/id0: kms on card1 Virtual-1 (inline comment stripped)");
+	TAP_CHECK(!strcmp(out.png_dir, "."), "guest1/id0: png-dir from the built-in default");
+
+	vdispl_config_lookup(&config, 9, "other", "id1", &out);
+	TAP_CHECK(out.kind == VDISPL_OUTPUT_HEADLESS && !strcmp(out.png_dir, "/var/lib/vdispl") &&
+		      out.png_every == 30,
+		  "other/id1: headless into /var/lib/vdispl every 30");
+	TAP_CHECK(!strcmp(out.drm_device, "/dev/dri/card0"),
+		  "other/id1: drm-device from [backend]");
+
+	vdispl_config_lookup(&config, 3, "guest1", "id2", &out);
+	TAP_CHECK(!memcmp(&out, &config.defaults, sizeof(out)), "guest1/id2: [backend] only");
+}
+
+static void test_values(void)
+{
+	static const struct {
+		const char *value;
+		bool want;
+	} bools[] = {
+		{"true", true},   {"yes", true}, {"1", true},  {"TRUE", true},
+		{"false", false}, {"no", false}, {"0", false}, {"No", false},
+	};
+	static const struct {
+		const char *value;
+		uint32_t want;
+	} numbers[] = {
+		{"0", 0},
+		{"30", 30},
+		{"007", 7},
+		{"4294967295", UINT32_MAX},
+	};
+	char text[128];
+
+	struct vdispl_output_config out;
+
+	/* [backend] says the opposite, so a value that parsed to nothing shows. */
+	for (size_t i = 0; i < sizeof(bools) / sizeof(bools[0]); i++) {
+		snprintf(text, sizeof(text), "[backend]\nkms-legacy = %s\n[a/b]\nkms-legacy = %s\n",
+			 bools[i].want ? "no" : "yes", bools[i].value);
+		TAP_EQ_INT(parse(text), 0, "kms-legacy = %s parses", bools[i].value);
+		vdispl_config_lookup(&config, 0, "a", "b", &out);
+		TAP_CHECK(out.kms_legacy == bools[i].want &&
+			      config.defaults.kms_legacy != bools[i].want,
+			  "kms-legacy = %s is %d", bools[i].value, bools[i].want);
+	}
+	for (size_t i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++) {
+		snprintf(text, sizeof(text), "[backend]\npng-every = %s\n", numbers[i].value);
+		TAP_CHECK(!parse(text) && config.defaults.png_every == numbers[i].want,
+			  "png-every = %s", numbers[i].value);
+	}
+	TAP_CHECK(!parse("[backend]\noutput=headless\n") &&
+		      config.defaults.kind == VDISPL_OUTPUT_HEADLESS,
+		  "output=headless without spaces");
+	TAP_CHECK(!parse("[backend]\ndrm-connector =\n") && !config.defaults.drm_connector[0],
+		  "empty drm-connector: first free one");
+	TAP_CHECK(!parse("\xef\xbb\xbf[backend]\r\npng-dir = /tmp/x\r\n") &&
+		      !strcmp(config.defaults.png_dir, "/tmp/x"),
+		  "BOM and CRLF");
+	TAP_CHECK(!parse("[backend]\npng-dir = /a b;c\n") &&
+		      !strcmp(config.defaults.png_dir, "/a b;c"),
+		  "';' not after a space is part of the value");
+	TAP_CHECK(!parse("[backend]\ndrm-device: /dev/dri/card3\n") &&
+		      !strcmp(config.defaults.drm_device, "/dev/dri/card3"),
+		  "':' works as '=' (inih)");
+}
+
+static void test_precedence(void)
+{
+	static const char text[] = "[backend]\n"
+				   "png-every = 1\n"
+				   "[*/*]\n"
+				   "png-every = 2\n"
+				   "png-dir = /all\n"
+				   "[*/id0]\n"
+				   "png-every = 3\n"
+				   "drm-connector = C3\n"
+				   "[guest/*]\n"
+				   "png-every = 4\n"
+				   "drm-device = /dev/dri/card4\n"
+				   "[guest/id0]\n"
+				   "png-every = 5\n"
+				   "[7/*]\n"
+				   "output = headless\n";
+	struct vdispl_output_config out;
+
+	TAP_EQ_INT(parse(text), 0, "precedence text parses: %s", error);
+
+	vdispl_config_lookup(&config, 1, "guest", "id0", &out);
+	TAP_EQ_INT(out.png_every, 5, "domain/unique-id beats everything");
+	TAP_CHECK(!strcmp(out.drm_device, "/dev/dri/card4"), "unset keys from domain/*");
+	TAP_CHECK(!strcmp(out.drm_connector, "C3"), "then from */unique-id");
+	TAP_CHECK(!strcmp(out.png_dir, "/all"), "then from */*");
+	TAP_EQ_INT(out.kind, VDISPL_OUTPUT_KMS, "then from [backend] and built-ins");
+
+	vdispl_config_lookup(&config, 1, "guest", "id1", &out);
+	TAP_EQ_INT(out.png_every, 4, "domain/* beats */unique-id");
+	TAP_CHECK(!out.drm_connector[0], "*/id0 does not match id1");
+
+	vdispl_config_lookup(&config, 2, "other", "id0", &out);
+	TAP_EQ_INT(out.png_every, 3, "*/unique-id beats */*");
+
+	vdispl_config_lookup(&config, 2, "other", "id9", &out);
+	TAP_EQ_INT(out.png_every, 2, "*/* beats [backend]");
+
+	vdispl_config_lookup(&config, 7, "seven", "id9", &out);
+	TAP_EQ_INT(out.kind, VDISPL_OUTPUT_HEADLESS, "domain matched by decimal id");
+	vdispl_config_lookup(&config, 7, NULL, "id9", &out);
+	TAP_EQ_INT(out.kind, VDISPL_OUTPUT_HEADLESS, "by id without a name");
+	vdispl_config_lookup(&config, 70, "7x", "id9", &out);
+	TAP_EQ_INT(out.kind, VDISPL_OUTPUT_KMS, "id 70 is not 7");
+
+	vdispl_config_lookup(&config, 1, "guest", NULL, &out);
+	TAP_EQ_INT(out.png_every, 4, "NULL unique-id matches only *");
+	vdispl_config_lookup(&config, 1, "guest", "", &out);
+	TAP_EQ_INT(out.png_every, 4, "empty unique-id matches only *");
+	vdispl_config_lookup(&config, 1, NULL, "id0", &out);
+	TAP_EQ_INT(out.png_every, 3, "no name, id 1: only */ sections");
+}
+
+static void test_errors(void)
+{
+	char long_line[256];
+	char long_section[128];
+	char many[4096];
+	size_t len = 0;
+
+	expect_error(
+	    "[backend]\noutput = kms\n\n; guest\n[guest1/id0]\noutput = kms\nouput = kms\n",
+	    "line 7: unknown key 'ouput' in [guest1/id0]", "misspelt key");
+	expect_error("[backend]\noutput = wayland\n",
+		     "line 2: bad value 'wayland' for 'output' in [backend]: expected kms or "
+		     "headless",
+		     "bad output");
+	expect_error("[backend]\nkms-legacy = maybe\n",
+		     "line 2: bad value 'maybe' for 'kms-legacy' in [backend]: expected true, "
+		     "false, yes, no, 1 or 0",
+		     "bad bool");
+	expect_error("[a/b]\npng-every = 4294967296\n",
+		     "line 2: bad value '4294967296' for 'png-every' in [a/b]: expected a decimal "
+		     "number below 2^32",
+		     "png-every overflow");
+	expect_error("[a/b]\npng-every = -1\n",
+		     "line 2: bad value '-1' for 'png-every' in [a/b]: expected a decimal number "
+		     "below 2^32",
+		     "negative png-every");
+	expect_error("[a/b]\npng-every = 0x10\n",
+		     "line 2: bad value '0x10' for 'png-every' in [a/b]: expected a decimal number "
+		     "below 2^32",
+		     "hex png-every");
+	expect_error("[a/b]\npng-every =\n",
+		     "line 2: bad value '' for 'png-every' in [a/b]: expected a decimal number "
+		     "below 2^32",
+		     "empty png-every");
+	expect_error("[backend]\ndrm-device =\n",
+		     "line 2: empty value for 'drm-device' in [backend]", "empty drm-device");
+	expect_error("[backend]\npng-dir = ; nothing\n",
+		     "line 2: empty value for 'png-dir' in [backend]", "empty png-dir");
+
+	expect_error("[guest1]\noutput = kms\n",
+		     "line 1: bad section [guest1]: expected [backend] or [<domain>/<unique-id>]",
+		     "section without '/'");
+	expect_error("[/id0]\noutput = kms\n",
+		     "line 1: bad section [/id0]: expected [backend] or [<domain>/<unique-id>]",
+		     "empty domain");
+	expect_error("[guest1/]\noutput = kms\n",
+		     "line 1: bad section [guest1/]: expected [backend] or [<domain>/<unique-id>]",
+		     "empty unique-id");
+	expect_error("[a/b/c]\noutput = kms\n",
+		     "line 1: bad section [a/b/c]: expected [backend] or [<domain>/<unique-id>]",
+		     "two slashes");
+	expect_error("[a b/c]\noutput = kms\n",
+		     "line 1: bad section [a b/c]: expected [backend] or [<domain>/<unique-id>]",
+		     "whitespace in a section");
+	expect_error("[Backend]\noutput = kms\n",
+		     "line 1: bad section [Backend]: expected [backend] or [<domain>/<unique-id>]",
+		     "section names are case-sensitive");
+
+	expect_error("[backend]\noutput = kms\n[a/b]\npng-every = 1\n[backend]\npng-every = 2\n",
+		     "line 5: duplicate section [backend]", "duplicate [backend]");
+	expect_error("[a/b]\npng-every = 1\n[c/d]\npng-every = 1\n[a/b]\npng-every = 2\n",
+		     "line 5: duplicate section [a/b]", "duplicate guest section");
+	expect_error("[a/b]\npng-every = 1\n[a/b]\npng-every = 2\n",
+		     "line 3: duplicate section [a/b]", "duplicate guest section back to back");
+	expect_error("[a/b]\npng-every = 1\npng-every = 2\n",
+		     "line 3: duplicate key 'png-every' in [a/b]", "duplicate key");
+	expect_error("[a/b]\noutput = kms\n  headless\n",
+		     "line 3: indented line continues the value of 'output' in [a/b]",
+		     "continuation line");
+	expect_error(
+	    "[a/b]\n; comment\n\nnonsense\n\n[backend]\noutput = kms\n[a/b]\noutput = kms\n",
+	    "line 4: syntax error: expected [section], key = value or a comment",
+	    "syntax error before a bad header's first key");
+	expect_error("[a/b]\noutput = kms\n[a/b]\nnonsense\noutput = kms\n",
+		     "line 3: duplicate section [a/b]", "bad header before a syntax error");
+	expect_error("output = kms\n[backend]\n", "line 1: key 'output' before any [section]",
+		     "key before a section");
+
+	expect_error("[backend]\noutput = kms\njust words\n",
+		     "line 3: syntax error: expected [section], key = value or a comment",
+		     "line without '='");
+	expect_error("[backend\noutput = kms\n",
+		     "line 1: syntax error: expected [section], key = value or a comment",
+		     "unterminated section");
+	expect_error("[backend]\nnonsense\nouput = kms\n",
+		     "line 2: syntax error: expected [section], key = value or a comment",
+		     "earlier syntax error wins");
+	expect_error("[backend]\nouput = kms\nnonsense\n",
+		     "line 2: unknown key 'ouput' in [backend]", "earlier key error wins");
+
+	memset(long_line, 'x', sizeof(long_line));
+	memcpy(long_line, "[backend]\npng-dir = /", 21);
+	long_line[sizeof(long_line) - 2] = '\n';
+	long_line[sizeof(long_line) - 1] = '\0';
+	expect_error(long_line, "line 2: line longer than 198 characters", "long line");
+
+	snprintf(long_section, sizeof(long_section), "[backend]\noutput = kms\n\n[%050d/x]\n", 0);
+	expect_error(long_section, "line 4: section name longer than 49 characters",
+		     "long section name");
+
+	for (int i = 0; i <= VDISPL_CONFIG_MAX_SECTIONS; i++)
+		len += (size_t)snprintf(many + len, sizeof(many) - len, "[g%d/*]\npng-every=%d\n",
+					i, i);
+	expect_error(many, "line 129: too many sections (at most 64)", "65 sections");
+	many[len - strlen("[g64/*]\npng-every=64\n")] = '\0';
+	TAP_EQ_INT(parse(many), 0, "64 sections are fine");
+	TAP_EQ_INT(config.num_sections, 64, "all 64 recorded");
+}
+
+static void test_error_leaves_config(void)
+{
+	struct vdispl_config *before = malloc(sizeof(*before));
+
+	TAP_EQ_INT(parse("[backend]\noutput = headless\n[a/b]\npng-every = 3\n"), 0,
+		   "a first configuration");
+	memcpy(before, &config, sizeof(config));
+	TAP_EQ_INT(vdispl_config_parse_string(&config,
+					      "[backend]\noutput = kms\n[c/d]\npng-every = 1\n"
+					      "bogus = 1\n",
+					      NULL, 0),
+		   -EINVAL, "bad second text, no error buffer");
+	TAP_CHECK(!memcmp(before, &config, sizeof(config)), "configuration unchanged by the error");
+	free(before);
+}
+
+static void test_file(void)
+{
+	char path[] = "/tmp/vdispl-test-config-XXXXXX";
+	static const char text[] = "[backend]\noutput = headless\n";
+	int fd = mkstemp(path);
+
+	TAP_CHECK(fd >= 0, "temporary file");
+	if (fd < 0)
+		return;
+	TAP_CHECK(write(fd, text, sizeof(text) - 1) == (ssize_t)(sizeof(text) - 1), "written");
+	vdispl_config_init(&config);
+	TAP_EQ_INT(vdispl_config_parse_file(&config, path, error, sizeof(error)), 0, "file parses");
+	TAP_EQ_INT(config.defaults.kind, VDISPL_OUTPUT_HEADLESS, "file's value read");
+
+	TAP_CHECK(write(fd, "\0x = 1\n", 7) == 7, "NUL appended");
+	TAP_EQ_INT(vdispl_config_parse_file(&config, path, error, sizeof(error)), -EINVAL,
+		   "file with a NUL: -EINVAL");
+	TAP_CHECK(strstr(error, "contains NUL") != NULL, "says so: %s", error);
+	close(fd);
+	unlink(path);
+
+	TAP_EQ_INT(vdispl_config_parse_file(&config, path, error, sizeof(error)), -ENOENT,
+		   "missing file: -ENOENT");
+	TAP_CHECK(!strncmp(error, path, strlen(path)), "message names the file: %s", error);
+}
+
+int main(void)
+{
+	test_defaults();
+	test_header_example();
+	test_values();
+	test_precedence();
+	test_errors();
+	test_error_leaves_config();
+	test_file();
+	return tap_done();
+}

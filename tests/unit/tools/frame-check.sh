@@ -1,0 +1,87 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# vdispl-frame-check end to end, as TAP: pictures written with --write match
+# their own frame (exit 0) and not another frame or connector (exit 1);
+# usage and I/O errors exit 2. Usage: frame-check.sh PATH-TO-vdispl-frame-check
+set -u
+
+tool=$1
+dir=$(mktemp -d) || exit 99
+trap 'rm -rf "$dir"' EXIT
+n=0
+failed=0
+
+ok() {
+    n=$((n + 1))
+    echo "ok $n - $1"
+}
+
+not_ok() {
+    n=$((n + 1))
+    failed=$((failed + 1))
+    echo "not ok $n - $1"
+    sed 's/^/#   /' "$dir/out"
+}
+
+# expect STATUS DESCRIPTION COMMAND...: run it, stdout and stderr to $dir/out
+expect() {
+    want=$1
+    what=$2
+    shift 2
+    "$@" >"$dir/out" 2>&1
+    got=$?
+    if [ "$got" -eq "$want" ]; then
+        ok "$what (exit $got)"
+    else
+        not_ok "$what: exit $got, want $want"
+    fi
+}
+
+# output_matches REGEX DESCRIPTION: $dir/out of the last command
+output_matches() {
+    if grep -Eq "$1" "$dir/out"; then
+        ok "$2"
+    else
+        not_ok "$2: no line matches '$1'"
+    fi
+}
+
+expect 0 "write frame 42 of connector 1" \
+    "$tool" --write "$dir/a.png" --size 640x480 --frame 42 --connector 1
+expect 0 "it matches frame 42 of connector 1" \
+    "$tool" --frame 42 --connector 1 "$dir/a.png"
+expect 0 "it has the size given" \
+    "$tool" --frame 42 --connector 1 --size 640x480 "$dir/a.png"
+expect 1 "a size other than the one given" \
+    "$tool" --frame 42 --connector 1 --size 1024x768 "$dir/a.png"
+expect 1 "frame 43 differs" \
+    "$tool" --frame 43 --connector 1 --diff "$dir/diff.png" "$dir/a.png"
+output_matches '^[0-9]+ of 307200 pixels differ; first at \([0-9]+,[0-9]+\): got 0x[0-9a-f]{6} want 0x[0-9a-f]{6}$' \
+    "the mismatch line"
+if [ -s "$dir/diff.png" ]; then ok "--diff wrote a picture"; else not_ok "--diff wrote no picture"; fi
+expect 1 "which reads as a PNG of the same size" \
+    "$tool" --frame 43 --connector 1 --size 640x480 "$dir/diff.png"
+output_matches '^[0-9]+ of 307200 pixels differ' "(its pixels are no test picture)"
+expect 1 "connector 0 differs" \
+    "$tool" --frame 42 --connector 0 "$dir/a.png"
+expect 0 "write frame 41" \
+    "$tool" --write "$dir/b.png" --size 640x480 --frame 41 --connector 1
+expect 1 "a stale frame 41 is not frame 42" \
+    "$tool" --frame 42 --connector 1 "$dir/b.png"
+
+expect 2 "a missing file" "$tool" --frame 1 --connector 0 "$dir/missing.png"
+echo "not a PNG" >"$dir/text.png"
+expect 2 "a file that is not a PNG" "$tool" --frame 1 --connector 0 "$dir/text.png"
+expect 2 "writing into a missing folder" \
+    "$tool" --write "$dir/no/such.png" --size 8x8 --frame 1 --connector 0
+expect 2 "no arguments" "$tool"
+expect 2 "no --connector" "$tool" --frame 1 "$dir/a.png"
+expect 2 "--write without --size" "$tool" --write "$dir/c.png" --frame 1 --connector 0
+expect 2 "--size 0x5" "$tool" --write "$dir/c.png" --size 0x5 --frame 1 --connector 0
+expect 2 "--frame -1" "$tool" --frame -1 --connector 0 "$dir/a.png"
+expect 2 "two pictures" "$tool" --frame 42 --connector 1 "$dir/a.png" "$dir/a.png"
+expect 0 "--help" "$tool" --help
+output_matches '^Usage: vdispl-frame-check' "--help shows the usage"
+
+echo "1..$n"
+[ "$failed" -eq 0 ]
