@@ -40,14 +40,16 @@ def parse_connectors(text):
     return out
 
 
-def guest_cfg(connectors, name="guest", memory=512):
+def guest_cfg(connectors, name="guest", memory=512, kernel_args=""):
+    """An xl config for a PV guest with a vdispl device; @kernel_args reach
+    the guest's /proc/cmdline, where its command can read them."""
     spec = ";".join("%s:%dx%d" % c for c in connectors)
     return "\n".join([
         'name = "%s"' % name,
         'type = "pv"',
         'kernel = "/lab/guest/vmlinuz"',
         'ramdisk = "/lab/guest/initrd.cpio"',
-        'extra = "console=hvc0 rdinit=/init quiet"',
+        'extra = "console=hvc0 rdinit=/init quiet %s"' % kernel_args,
         "memory = %d" % memory,
         "vcpus = 1",
         "vdispl = [ 'backend=0,be-alloc=0,connectors=%s' ]" % spec,

@@ -81,14 +81,20 @@ lab_guest_log() {
 }
 
 # lab_wait_guest NAME PATTERN SECONDS [COUNT]: wait until the guest's console
-# shows PATTERN COUNT times; fail if the guest or the backend dies first.
+# shows PATTERN COUNT times; fail if the backend dies, or the guest is gone
+# for 15 s (a rebooting guest is briefly absent).
 lab_wait_guest() {
     name=$1 pattern=$2 limit=$3 count=${4:-1}
     log=$(lab_guest_log "$name")
-    t=0
+    t=0 absent=0
     while [ "$(grep -c "$pattern" "$log" 2>/dev/null)" -lt "$count" ]; do
         lab_backend_alive || lab_fail "vdispl-backend died while waiting for '$pattern'"
-        xl domid "$name" >/dev/null 2>&1 || lab_fail "guest $name is gone while waiting for '$pattern'"
+        if xl domid "$name" >/dev/null 2>&1; then
+            absent=0
+        else
+            absent=$((absent + 1))
+            [ $absent -le 15 ] || lab_fail "guest $name is gone while waiting for '$pattern'"
+        fi
         t=$((t + 1))
         [ $t -le "$limit" ] || lab_fail "guest $name: no '$pattern' after $limit s"
         sleep 1

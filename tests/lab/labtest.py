@@ -1,0 +1,99 @@
+"""What the lab tests share: building, booting a scenario, reading the
+guest client's report, checking screendumps with vdispl-frame-check, and TAP
+output."""
+
+import os
+import re
+import subprocess
+import sys
+
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(TOP, "tools"))
+
+from vdispl_lab import build, session  # noqa: E402
+
+# Scenarios are Dom0 shell code: the tests' own, or the one of `tools/lab run`.
+SCENARIO_DIRS = [os.path.join(TOP, "tests", "lab", "scenarios"),
+                 os.path.join(TOP, "tools", "vdispl_lab", "scripts")]
+
+_SUMMARY = re.compile(r"vdispl-client: summary (.*)$")
+
+
+class Lab:
+    def __init__(self, out_root, echo):
+        self.out_root = out_root
+        self.echo = echo
+        self.binaries = build.build()
+        self.count = 0
+        self.failed = 0
+
+    # ---- TAP ----
+    def ok(self, cond, description, detail=None):
+        self.count += 1
+        if cond:
+            print("ok %d - %s" % (self.count, description), flush=True)
+        else:
+            self.failed += 1
+            print("not ok %d - %s" % (self.count, description), flush=True)
+            if detail:
+                for line in str(detail).splitlines():
+                    print("#   " + line, flush=True)
+        return cond
+
+    # ---- running ----
+    def boot(self, name, connectors, domu_cmd, scenario, dom0_files=None, timeout=900):
+        path = next(os.path.join(d, scenario) for d in SCENARIO_DIRS
+                    if os.path.exists(os.path.join(d, scenario)))
+        with open(path) as f:
+            text = f.read()
+        out = os.path.join(self.out_root, name)
+        s = session.Session(out, self.binaries["vdispl-backend"], self.binaries["vdispl-client"],
+                            session.parse_connectors(connectors), domu_cmd, text,
+                            dom0_files=dom0_files, timeout=timeout, echo=self.echo)
+        result = s.run()
+        self.ok(result.ok, "%s: the lab run finished (%s)" % (name, out),
+                result.failure or ("scenario exit %s" % result.rc))
+        return result
+
+    # ---- reading results ----
+    @staticmethod
+    def read(path):
+        try:
+            with open(path, errors="replace") as f:
+                return f.read()
+        except FileNotFoundError:
+            return ""
+
+    def summaries(self, console_log):
+        """The client's summary lines in a guest console log, oldest first,
+        as dicts of strings."""
+        found = []
+        for line in self.read(console_log).splitlines():
+            m = _SUMMARY.search(line)
+            if m:
+                found.append(dict(kv.split("=", 1) for kv in m.group(1).split()))
+        return found
+
+    def frame_check(self, png, frame, connector, size):
+        """(matches, message) of vdispl-frame-check: @png is picture @frame of
+        guest connector @connector, exactly @size ("WxH") large."""
+        if not os.path.exists(png):
+            return False, "no screendump %s" % png
+        proc = subprocess.run([self.binaries["vdispl-frame-check"], "--frame", str(frame),
+                               "--connector", str(connector), "--size", size,
+                               "--diff", png[:-4] + "-diff.png", png],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        return proc.returncode == 0, proc.stdout.strip()
+
+    def check_flips(self, name, summary, frames):
+        """A client summary shows @frames flips, each with its event, none
+        completed by the frontend's 3.1 s fallback (a backend event lost)."""
+        self.ok(summary is not None, "%s: the client reported" % name)
+        if summary is None:
+            return
+        self.ok(summary["flips"] == str(frames) and summary["events"] == str(frames)
+                and summary["lost"] == "0",
+                "%s: %d flips, %d events, none lost" % (name, frames, frames), summary)
+        self.ok(int(summary["latency_us_max"]) < 3000000,
+                "%s: every flip event came from the backend (max latency %s us < 3 s)"
+                % (name, summary["latency_us_max"]))

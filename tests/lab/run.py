@@ -1,0 +1,57 @@
+#!/usr/bin/env python3
+"""The lab tests: each test_*.py here boots real Xen under QEMU (tools/lab's
+machinery) and checks what happened. TAP on stdout; exit 1 if any check
+failed. Arguments select tests by name (e.g. `flips reboot`).
+
+Output of each run (logs, screendumps, diffs) stays in
+$VDISPL_LAB_TESTS_OUT (default build/lab-tests/<test>/)."""
+
+import glob
+import importlib.util
+import os
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+import labtest  # noqa: E402
+from vdispl_lab.errors import LabError  # noqa: E402
+
+
+def main(argv):
+    out_root = os.environ.get("VDISPL_LAB_TESTS_OUT") or os.path.join(labtest.TOP, "build",
+                                                                      "lab-tests")
+    tests = sorted(glob.glob(os.path.join(HERE, "test_*.py")))
+    if argv:
+        tests = [t for t in tests if os.path.basename(t)[5:-3] in argv]
+        if not tests:
+            print("no lab test named %s" % " ".join(argv), file=sys.stderr)
+            return 2
+    try:
+        lab = labtest.Lab(out_root, echo=lambda line: print("# " + line, flush=True))
+    except LabError as e:
+        print("not ok 1 - building for the lab: %s" % e)
+        print("1..1")
+        return 1
+    for path in tests:
+        name = os.path.basename(path)[5:-3]
+        spec = importlib.util.spec_from_file_location("lab_" + name, path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        start = time.monotonic()
+        print("# lab test %s: %s" % (name, (module.__doc__ or "").strip().splitlines()[0]),
+              flush=True)
+        try:
+            module.run(lab)
+        except (LabError, OSError, KeyError, ValueError) as e:
+            lab.ok(False, "%s: the test itself failed: %s: %s" % (name, type(e).__name__, e))
+        print("# lab test %s took %.0f s" % (name, time.monotonic() - start), flush=True)
+    print("1..%d" % lab.count)
+    if lab.failed:
+        print("# %d of %d lab checks failed" % (lab.failed, lab.count))
+    return 1 if lab.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,20 @@
+"""One connector: 300 page flips each complete with the backend's event,
+and Dom0's screen shows the client's last frame pixel for pixel."""
+
+FRAMES = 300
+
+
+def run(lab):
+    r = lab.boot("flips", "id0:1024x768", "vdispl-client --frames %d --keep" % FRAMES,
+                 "run-scenario.sh")
+    log = r.file("guest-console-guest.log")
+    summaries = lab.summaries(log)
+    lab.check_flips("flips", summaries[-1] if summaries else None, FRAMES)
+    lab.ok("Frame done timed-out" not in lab.read(log),
+           "flips: the frontend never had to time a flip out")
+    status = dict(kv.split("=") for kv in (r.result("backend-status") or "").split(",") if "=" in kv)
+    lab.ok(int(status.get("flips", 0)) >= FRAMES,
+           "flips: the backend completed %s KMS flips (>= %d)" % (status.get("flips"), FRAMES))
+    match, message = lab.frame_check(r.file("final-head0.png"), FRAMES, 0, "1024x768")
+    lab.ok(match, "flips: Dom0's screendump is the client's frame %d, pixel for pixel" % FRAMES,
+           message)

@@ -1,0 +1,22 @@
+"""Two connectors on one guest: each reaches its own Dom0 display, in its
+own resolution, with its own picture."""
+
+FRAMES = 60
+CONNECTORS = [("id0", 1024, 768), ("id1", 800, 600)]
+
+
+def run(lab):
+    spec = ";".join("%s:%dx%d" % c for c in CONNECTORS)
+    r = lab.boot("two-connectors", spec, "vdispl-client --frames %d --keep" % FRAMES,
+                 "run-scenario.sh")
+    summaries = {s["connector"]: s for s in lab.summaries(r.file("guest-console-guest.log"))}
+    for index, (uid, w, h) in enumerate(CONNECTORS):
+        name = "two-connectors %s" % uid
+        s = summaries.get(str(index))
+        lab.check_flips(name, s, FRAMES)
+        if s:
+            lab.ok(s["size"] == "%dx%d" % (w, h), "%s: guest connector is %dx%d" % (name, w, h), s)
+        match, message = lab.frame_check(r.file("final-head%d.png" % index), FRAMES, index,
+                                         "%dx%d" % (w, h))
+        lab.ok(match, "%s: Dom0 display %d shows connector %d's frame %d, %dx%d, pixel for pixel"
+               % (name, index, index, FRAMES, w, h), message)
