@@ -246,15 +246,15 @@ static int run_frame(struct flip_run *run, uint32_t frame, bool quiet)
 	return ret;
 }
 
-static void print_summary(const struct flip_output *fo, uint32_t frames)
+static void print_summary(const struct flip_output *fo, uint32_t frames, uint64_t elapsed_us)
 {
 	printf(PROG ": summary connector=%" PRIu32 " size=%" PRIu32 "x%" PRIu32 " frames=%" PRIu32
 		    " flips=%" PRIu64 " events=%" PRIu64 " lost=%" PRIu64 " latency_us_min=%" PRIu64
 		    " latency_us_avg=%" PRIu64 " latency_us_max=%" PRIu64 " last_frame=%" PRIu32
-		    "\n",
+		    " elapsed_us=%" PRIu64 "\n",
 	       fo->out->index, fo->out->width, fo->out->height, frames, fo->flips, fo->events,
 	       fo->flips - fo->events, client_stats_min(&fo->stats), client_stats_avg(&fo->stats),
-	       client_stats_max(&fo->stats), fo->last_frame);
+	       client_stats_max(&fo->stats), fo->last_frame, elapsed_us);
 }
 
 int client_flip_run(struct client_display *disp, uint32_t frames, bool quiet)
@@ -264,6 +264,7 @@ int client_flip_run(struct client_display *disp, uint32_t frames, bool quiet)
 		.count = disp->count,
 	};
 	int status = 0;
+	uint64_t start_us; /* then the elapsed time, from the first draw to the last event */
 
 	run.outputs = calloc(disp->count, sizeof(*run.outputs));
 	if (!run.outputs) {
@@ -275,6 +276,7 @@ int client_flip_run(struct client_display *disp, uint32_t frames, bool quiet)
 		client_stats_init(&run.outputs[i].stats);
 	}
 
+	start_us = client_now_us();
 	/* 64-bit, so that --frames 4294967295 ends. */
 	for (uint64_t frame = 1; frame <= frames; frame++) {
 		if (run_frame(&run, (uint32_t)frame, quiet)) {
@@ -283,8 +285,9 @@ int client_flip_run(struct client_display *disp, uint32_t frames, bool quiet)
 		}
 	}
 
+	start_us = client_now_us() - start_us;
 	for (size_t i = 0; i < run.count; i++) {
-		print_summary(&run.outputs[i], frames);
+		print_summary(&run.outputs[i], frames, start_us);
 		if (run.outputs[i].flips != run.outputs[i].events)
 			status = 1;
 	}

@@ -56,7 +56,7 @@ static void usage(FILE *out)
 		"  flip connector=<index> frame=<n> latency_us=<us>\n"
 		"  " PROG ": summary connector=<index> size=<W>x<H> frames=<N> flips=<n>\n"
 		"      events=<n> lost=<n> latency_us_min=<us> latency_us_avg=<us>\n"
-		"      latency_us_max=<us> last_frame=<n>   (one line)\n"
+		"      latency_us_max=<us> last_frame=<n> elapsed_us=<us>   (one line)\n"
 		"\n"
 		"A flip whose event takes over %u ms is lost. Exit status: 0 every flip\n"
 		"got its event, 1 some did not, 2 setup error.\n",

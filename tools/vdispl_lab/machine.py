@@ -66,9 +66,9 @@ class Machine:
         ]
         for head in range(heads):
             # Fixed PCI slots, so Dom0 enumerates head N as /dev/dri/cardN.
-            # 32 MiB of VRAM holds two 1920x1080 buffers.
-            self.cmd += ["-device", "bochs-display,id=video%d,bus=pcie.0,addr=0x%x,vgamem=32M"
-                         % (head, 0x10 + head)]
+            # Modes up to 2560x1600, and VRAM for two buffers of that.
+            self.cmd += ["-device", "bochs-display,id=video%d,bus=pcie.0,addr=0x%x,vgamem=64M,"
+                         "xmax=2560,ymax=1600" % (head, 0x10 + head)]
 
     def start(self):
         log = open(os.path.join(self.out_dir, "qemu.log"), "w")

@@ -76,11 +76,13 @@ def guest_initrd(base, work, client, command, files=(), packages=()):
     return _concat([base.archive, overlay], os.path.join(work, "guest-initrd.cpio"))
 
 
-def dom0_initrd(base, work, backend, scenario, guest_initrd_path, files=None):
-    """Dom0's initramfs for one run. @files maps image paths to text."""
+def dom0_initrd(base, work, backend, scenario, guest_initrd_path, files=None, programs=()):
+    """Dom0's initramfs for one run. @files maps image paths to text;
+    @programs are more host binaries for Dom0's /usr/bin."""
     tree = Tree(os.path.join(work, "dom0-overlay"))
     search = [tree.host("usr/lib/x86_64-linux-gnu")] + base.packages.lib_dirs() + HOST_LIB_DIRS
-    programs = [tree.add(backend, "usr/bin/vdispl-backend", 0o755)]
+    programs = [tree.add(backend, "usr/bin/vdispl-backend", 0o755)] + [
+        tree.add(p, "usr/bin/" + os.path.basename(p), 0o755) for p in programs]
     tree.add_libraries([p for p in programs if elf.is_elf(p)], search, have=base.sonames)
     tree.write("init", _script("dom0-init"), 0o755)
     tree.write("lab/lab.sh", _script("lab.sh"))

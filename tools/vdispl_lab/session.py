@@ -103,8 +103,8 @@ class Session:
     boot with lab.sh's helpers; @dom0_files maps extra image paths to text."""
 
     def __init__(self, out_dir, backend, client, connectors, domu_cmd, scenario,
-                 domu_files=(), domu_pkgs=(), dom0_files=None, shot_every=None,
-                 timeout=DEFAULT_TIMEOUT, echo=print):
+                 domu_files=(), domu_pkgs=(), dom0_files=None, dom0_programs=(),
+                 shot_every=None, timeout=DEFAULT_TIMEOUT, echo=print):
         self.out_dir = os.path.abspath(out_dir)
         self.backend = backend
         self.client = client
@@ -114,6 +114,7 @@ class Session:
         self.domu_files = list(domu_files)
         self.domu_pkgs = list(domu_pkgs)
         self.dom0_files = dict(dom0_files or {})
+        self.dom0_programs = list(dom0_programs)
         self.shot_every = shot_every
         self.timeout = timeout
         self.echo = echo
@@ -129,7 +130,7 @@ class Session:
                  "lab/backend.ini": backend_ini(self.connectors)}
         files.update(self.dom0_files)
         dom0_initrd = overlay.dom0_initrd(dom0, work, self.backend, self.scenario,
-                                          guest_initrd, files)
+                                          guest_initrd, files, self.dom0_programs)
         return dom0, dom0_initrd
 
     def run(self):

@@ -77,9 +77,9 @@ out "${P}connector 0 Virtual-1 320x240 crtc 300\$" "connector line 0 (preferred 
 out "${P}connector 1 Virtual-2 300x200 crtc 301\$" "connector line 1"
 count '^flip connector=[01] frame=[1-5] latency_us=[0-9]+$' 10 "ten flip lines"
 out '^flip connector=1 frame=5 latency_us=[0-9]+$' "a flip line for the last frame"
-out "${P}summary connector=0 size=320x240 frames=5 flips=5 events=5 lost=0 $LAT last_frame=5\$" \
+out "${P}summary connector=0 size=320x240 frames=5 flips=5 events=5 lost=0 $LAT last_frame=5 elapsed_us=[0-9]+\$" \
     "summary line 0"
-out "${P}summary connector=1 size=300x200 frames=5 flips=5 events=5 lost=0 $LAT last_frame=5\$" \
+out "${P}summary connector=1 size=300x200 frames=5 flips=5 events=5 lost=0 $LAT last_frame=5 elapsed_us=[0-9]+\$" \
     "summary line 1"
 count '.' 14 "nothing else on stdout"
 errcount '^fake-drm: rmfb' 4 "four framebuffers removed"
@@ -87,10 +87,10 @@ errcount '^fake-drm: destroy_dumb' 4 "four dumb buffers destroyed"
 
 run 0 "--quiet" "" --frames 3 --quiet
 count '^flip ' 0 "no flip lines"
-count 'summary.*last_frame=3$' 2 "still the summaries"
+count 'summary.*last_frame=3 elapsed_us=[0-9]+$' 2 "still the summaries"
 
 run 0 "--frames 0" "" --frames 0
-out "${P}summary connector=0 size=320x240 frames=0 flips=0 events=0 lost=0 latency_us_min=0 latency_us_avg=0 latency_us_max=0 last_frame=0\$" \
+out "${P}summary connector=0 size=320x240 frames=0 flips=0 events=0 lost=0 latency_us_min=0 latency_us_avg=0 latency_us_max=0 last_frame=0 elapsed_us=[0-9]+\$" \
     "summary of frame 0 alone"
 
 run 0 "latency is measured" "FAKE_DRM_DELAY_US=100000" --frames 2 --connectors 1
@@ -106,23 +106,23 @@ count "${P}connector " 1 "one connector line"
 out "${P}connector 1 Virtual-2 " "connector 1"
 
 run 1 "an event that never comes" "FAKE_DRM_LOSE=0:3" --frames 5
-out "${P}summary connector=0 size=320x240 frames=5 flips=3 events=2 lost=1 $LAT last_frame=2\$" \
+out "${P}summary connector=0 size=320x240 frames=5 flips=3 events=2 lost=1 $LAT last_frame=2 elapsed_us=[0-9]+\$" \
     "connector 0 lost frame 3 and sat out the rest"
-out "${P}summary connector=1 size=300x200 frames=5 flips=5 events=5 lost=0 $LAT last_frame=5\$" \
+out "${P}summary connector=1 size=300x200 frames=5 flips=5 events=5 lost=0 $LAT last_frame=5 elapsed_us=[0-9]+\$" \
     "connector 1 went on"
 err "connector 0: no event for frame 3 within 500 ms: flip lost" "the loss is reported"
 
 run 1 "both connectors lose their events" "FAKE_DRM_LOSE=0:2,1:2" --frames 5
 err 'every connector has a lost flip outstanding; stopping' "the run stops"
-count 'summary.*flips=2 events=1 lost=1 .*last_frame=1$' 2 "both summaries"
+count 'summary.*flips=2 events=1 lost=1 .*last_frame=1 elapsed_us=[0-9]+$' 2 "both summaries"
 
 run 1 "an event that comes late" "FAKE_DRM_LATE=0:2 FAKE_DRM_DELAY_US=60000" --frames 40 --quiet
 err 'connector 0: event for frame 2 came after [0-9]+ us; still counted lost' "the late event is reported"
-out "${P}summary connector=0 size=320x240 frames=40 flips=[0-9]+ events=[0-9]+ lost=1 $LAT last_frame=40\$" \
+out "${P}summary connector=0 size=320x240 frames=40 flips=[0-9]+ events=[0-9]+ lost=1 $LAT last_frame=40 elapsed_us=[0-9]+\$" \
     "connector 0 resumed after it"
 
 run 1 "drmModePageFlip fails" "FAKE_DRM_FAIL_FLIP=1:2" --frames 5
-out "${P}summary connector=1 size=300x200 frames=5 flips=5 events=4 lost=1 $LAT last_frame=5\$" \
+out "${P}summary connector=1 size=300x200 frames=5 flips=5 events=4 lost=1 $LAT last_frame=5 elapsed_us=[0-9]+\$" \
     "counted lost, and the next frames go on"
 err 'connector 1 \(Virtual-2\): drmModePageFlip\(crtc 301, frame 2\): Invalid argument; flip lost' \
     "the error is reported"
@@ -176,7 +176,7 @@ out '^vdispl-client [0-9]' "shows the version"
 
 # Through a pipe: the command must return although its child lives on.
 FAKE_DRM_TRACE=1 "$client" --device "$dev" --frames 2 --keep 2>"$dir/err" | cat >"$dir/out"
-out "${P}summary connector=1 .* last_frame=2\$" "--keep: summaries"
+out "${P}summary connector=1 .* last_frame=2 elapsed_us=[0-9]+\$" "--keep: summaries"
 keeper=$(sed -n 's/^vdispl-client: --keep: process \([0-9]*\) keeps .*/\1/p' "$dir/err")
 if [ -n "$keeper" ] && kill -0 "$keeper" 2>/dev/null; then
     ok "--keep: process $keeper holds the device"
