@@ -1,5 +1,7 @@
 """Two connectors on one guest: each reaches its own Dom0 display, in its
-own resolution, with its own picture."""
+own resolution, with its own picture; the second through legacy KMS."""
+
+from vdispl_lab import session
 
 FRAMES = 60
 CONNECTORS = [("id0", 1024, 768), ("id1", 800, 600)]
@@ -7,8 +9,13 @@ CONNECTORS = [("id0", 1024, 768), ("id1", 800, 600)]
 
 def run(lab):
     spec = ";".join("%s:%dx%d" % c for c in CONNECTORS)
+    # Display 1 is driven with legacy SetCrtc/PageFlip, display 0 atomically.
+    ini = session.backend_ini(session.parse_connectors(spec)) + "kms-legacy = true\n"
     r = lab.boot("two-connectors", spec, "vdispl-client --frames %d --keep" % FRAMES,
-                 "run-scenario.sh")
+                 "run-scenario.sh", dom0_files={"lab/backend.ini": ini})
+    log = lab.read(r.file("backend.log"))
+    lab.ok("/dev/dri/card0: opened, atomic" in log and "/dev/dri/card1: opened, legacy" in log,
+           "two-connectors: display 0 atomic, display 1 legacy KMS")
     summaries = {s["connector"]: s for s in lab.summaries(r.file("guest-console-guest.log"))}
     for index, (uid, w, h) in enumerate(CONNECTORS):
         name = "two-connectors %s" % uid

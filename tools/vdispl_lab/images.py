@@ -80,6 +80,8 @@ class Tree:
         """Copy the host file @src (symlinks followed) to /@relpath."""
         dest = self.host(relpath)
         os.makedirs(os.path.dirname(dest), exist_ok=True)
+        if os.path.lexists(dest):
+            os.unlink(dest)
         shutil.copyfile(src, dest)
         shutil.copymode(src, dest)
         if mode is not None:

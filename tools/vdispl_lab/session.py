@@ -7,6 +7,7 @@ import gzip
 import os
 import re
 import select
+import shutil
 import signal
 import time
 
@@ -136,8 +137,11 @@ class Session:
     def run(self):
         os.makedirs(self.out_dir, exist_ok=True)
         result = Result(self.out_dir)
+        # A run starts from nothing: files of an earlier run in the same
+        # directory would end up in this run's images.
         work = os.path.join(self.out_dir, ".work")
-        os.makedirs(work, exist_ok=True)
+        shutil.rmtree(work, ignore_errors=True)
+        os.makedirs(work)
         old_term = signal.signal(signal.SIGTERM, _terminate)
         machine = None
         try:

@@ -45,9 +45,13 @@ static int copy_in(struct headless_output *h, const struct vdispl_pixels *pictur
 	return vdispl_pixels_copy(&dst, picture);
 }
 
-static void headless_snapshot(struct vdispl_output *output)
+/*
+ * Files are named after the connector and the number of flips shown so far:
+ * "dom1-vdispl0-0-000050.png", and "...-000050-requested.png" for SIGUSR2.
+ */
+static void save_png(struct headless_output *h, bool requested)
 {
-	struct headless_output *h = headless_output(output);
+	struct vdispl_output *output = &h->base;
 	char path[PATH_MAX];
 	char name[sizeof(h->base.tag)];
 
@@ -58,8 +62,8 @@ static void headless_snapshot(struct vdispl_output *output)
 	for (char *c = name; *c; c++)
 		if (*c == '/')
 			*c = '-';
-	snprintf(path, sizeof(path), "%s/%s-%06llu.png", h->png_dir, name,
-		 (unsigned long long)h->flips);
+	snprintf(path, sizeof(path), "%s/%s-%06llu%s.png", h->png_dir, name,
+		 (unsigned long long)h->flips, requested ? "-requested" : "");
 #ifdef VDISPL_HAVE_PNG
 	int ret = vdispl_png_write(path, h->pixels, output->width * 4, output->width, output->height);
 
@@ -72,6 +76,11 @@ static void headless_snapshot(struct vdispl_output *output)
 #else
 	vdispl_log(WARN, output->tag, "not writing %s: built without libpng", path);
 #endif
+}
+
+static void headless_snapshot(struct vdispl_output *output)
+{
+	save_png(headless_output(output), true);
 }
 
 static void done_later(void *data)
@@ -112,7 +121,7 @@ static int headless_flip(struct vdispl_output *output, const struct vdispl_pixel
 		return ret;
 	h->flips++;
 	if (h->png_every && h->flips % h->png_every == 0)
-		headless_snapshot(output);
+		save_png(h, false);
 	/* done() must come from the loop, never from inside flip(). */
 	ret = vdispl_loop_timer_arm(h->done_timer, 1);
 	if (ret)
