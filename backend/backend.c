@@ -201,6 +201,15 @@ static void signal_readable(void *data, uint32_t events)
 	}
 }
 
+void vdispl_backend_signals(sigset_t *mask)
+{
+	sigemptyset(mask);
+	sigaddset(mask, SIGINT);
+	sigaddset(mask, SIGTERM);
+	sigaddset(mask, SIGUSR1);
+	sigaddset(mask, SIGUSR2);
+}
+
 static int read_own_domid(struct vdispl_backend *b)
 {
 	char *value;
@@ -228,11 +237,7 @@ static int open_handles(struct vdispl_backend *b)
 		vdispl_log_errno(ERROR, NULL, ret, "cannot open event channels (xen-evtchn loaded?)");
 		return ret;
 	}
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGUSR1);
-	sigaddset(&mask, SIGUSR2);
+	vdispl_backend_signals(&mask);
 	b->signal_fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (b->signal_fd < 0)
 		return -errno;

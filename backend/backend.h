@@ -10,6 +10,7 @@
 #ifndef VDISPL_BACKEND_BACKEND_H
 #define VDISPL_BACKEND_BACKEND_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -35,9 +36,12 @@ struct vdispl_backend {
 	uint64_t flips;      /* flips shown on every output since start */
 };
 
+/* The signals above, which the loop takes through a signalfd. */
+void vdispl_backend_signals(sigset_t *mask);
+
 /*
  * Open the Xen handles and start watching for vdispl devices. The caller
- * has blocked the signals above. Returns 0 or -errno.
+ * has blocked vdispl_backend_signals(). Returns 0 or -errno.
  */
 int vdispl_backend_create(const struct vdispl_config *config, struct vdispl_backend **out);
 

@@ -195,11 +195,7 @@ int main(int argc, char **argv)
 	 * A signal ignored by whoever started us would be discarded even while
 	 * blocked, so the dispositions are reset first.
 	 */
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGUSR1);
-	sigaddset(&mask, SIGUSR2);
+	vdispl_backend_signals(&mask);
 	for (int sig = 1; sig < NSIG; sig++)
 		if (sigismember(&mask, sig) == 1)
 			signal(sig, SIG_DFL);

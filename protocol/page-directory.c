@@ -66,6 +66,16 @@ static int next_dir_page(const struct vdispl_pgdir_walk *walk, const void *page,
 	return 0;
 }
 
+/* What both walks do first: where the chain goes on, and how many entries this page holds. */
+static int begin_page(const struct vdispl_pgdir_walk *walk, const void *page, grant_ref_t *next,
+		      uint32_t *count)
+{
+	if (vdispl_pgdir_walk_done(walk))
+		return -XEN_EINVAL;
+	*count = grefs_on_page(walk);
+	return next_dir_page(walk, page, next);
+}
+
 static void advance(struct vdispl_pgdir_walk *walk, uint32_t count, grant_ref_t next)
 {
 	walk->grefs_done += count;
@@ -79,16 +89,10 @@ int vdispl_pgdir_walk_page(struct vdispl_pgdir_walk *walk, const void *page, gra
 	grant_ref_t *dst;
 	grant_ref_t next;
 	uint32_t count;
-	int ret;
+	int ret = begin_page(walk, page, &next, &count);
 
-	if (vdispl_pgdir_walk_done(walk))
-		return -XEN_EINVAL;
-
-	ret = next_dir_page(walk, page, &next);
 	if (ret < 0)
 		return ret;
-
-	count = grefs_on_page(walk);
 	dst = grefs + walk->grefs_done;
 	memcpy(dst, src, count * sizeof(grant_ref_t));
 	for (uint32_t i = 0; i < count; i++) {
@@ -105,17 +109,11 @@ int vdispl_pgdir_fill_page(struct vdispl_pgdir_walk *walk, const void *page, voi
 {
 	grant_ref_t next;
 	uint32_t count;
-	int ret;
+	int ret = begin_page(walk, page, &next, &count);
 
-	if (vdispl_pgdir_walk_done(walk))
-		return -XEN_EINVAL;
-
-	ret = next_dir_page(walk, page, &next);
 	if (ret < 0)
 		return ret;
-
 	/* Only gref[] is ours to write: the chain belongs to the frontend. */
-	count = grefs_on_page(walk);
 	memcpy((uint8_t *)out_page + DIR_GREFS_OFFSET, grefs + walk->grefs_done,
 	       count * sizeof(grant_ref_t));
 

@@ -15,20 +15,11 @@ cleanup() {
     rm -rf "$dir"
 }
 trap cleanup EXIT
-n=0
-failed=0
+. "$(dirname "$0")/tap.sh"
 
-ok() {
-    n=$((n + 1))
-    echo "ok $n - $1"
-}
-
-not_ok() {
-    n=$((n + 1))
-    failed=$((failed + 1))
-    echo "not ok $n - $1"
-    sed 's/^/#   out: /' "$dir/out"
-    sed 's/^/#   err: /' "$dir/err"
+# Failures show what the client printed.
+fail() {
+    fail "$1" "out: " "$dir/out" "err: " "$dir/err"
 }
 
 # run STATUS DESCRIPTION "VAR=VALUE ..." OPTION...: the client on the fake
@@ -44,29 +35,29 @@ run() {
     if [ "$got" -eq "$want" ]; then
         ok "$what (exit $got)"
     else
-        not_ok "$what: exit $got, want $want"
+        fail "$what: exit $got, want $want"
     fi
 }
 
 # out REGEX DESCRIPTION / err REGEX DESCRIPTION: a line of the last run matches
 out() {
-    if grep -Eq "$1" "$dir/out"; then ok "$2"; else not_ok "$2: no stdout line matches '$1'"; fi
+    if grep -Eq "$1" "$dir/out"; then ok "$2"; else fail "$2: no stdout line matches '$1'"; fi
 }
 
 err() {
-    if grep -Eq "$1" "$dir/err"; then ok "$2"; else not_ok "$2: no stderr line matches '$1'"; fi
+    if grep -Eq "$1" "$dir/err"; then ok "$2"; else fail "$2: no stderr line matches '$1'"; fi
 }
 
 # count REGEX N DESCRIPTION: stdout lines matching
 count() {
     c=$(grep -Ec "$1" "$dir/out")
-    if [ "$c" -eq "$2" ]; then ok "$3"; else not_ok "$3: $c lines match '$1', want $2"; fi
+    if [ "$c" -eq "$2" ]; then ok "$3"; else fail "$3: $c lines match '$1', want $2"; fi
 }
 
 # errcount REGEX N DESCRIPTION: stderr lines matching
 errcount() {
     c=$(grep -Ec "$1" "$dir/err")
-    if [ "$c" -eq "$2" ]; then ok "$3"; else not_ok "$3: $c lines match '$1', want $2"; fi
+    if [ "$c" -eq "$2" ]; then ok "$3"; else fail "$3: $c lines match '$1', want $2"; fi
 }
 
 P='^vdispl-client: '
@@ -149,7 +140,7 @@ for step in "cap DRM_CAP_DUMB_BUFFER: Invalid argument" \
     if [ "$rm $dd" = "$want" ]; then
         ok "$name: undone ($want removed, destroyed)"
     else
-        not_ok "$name: $rm framebuffers removed, $dd dumb buffers destroyed, want $want"
+        fail "$name: $rm framebuffers removed, $dd dumb buffers destroyed, want $want"
     fi
 done
 
@@ -181,7 +172,7 @@ keeper=$(sed -n 's/^vdispl-client: --keep: process \([0-9]*\) keeps .*/\1/p' "$d
 if [ -n "$keeper" ] && kill -0 "$keeper" 2>/dev/null; then
     ok "--keep: process $keeper holds the device"
 else
-    not_ok "--keep: no process holds the device"
+    fail "--keep: no process holds the device"
 fi
 errcount '^fake-drm: (rmfb|destroy_dumb)' 0 "--keep: the framebuffers stay"
 

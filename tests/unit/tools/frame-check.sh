@@ -8,19 +8,11 @@ set -u
 tool=$1
 dir=$(mktemp -d) || exit 99
 trap 'rm -rf "$dir"' EXIT
-n=0
-failed=0
+. "$(dirname "$0")/tap.sh"
 
-ok() {
-    n=$((n + 1))
-    echo "ok $n - $1"
-}
-
-not_ok() {
-    n=$((n + 1))
-    failed=$((failed + 1))
-    echo "not ok $n - $1"
-    sed 's/^/#   /' "$dir/out"
+# Failures show what the tool printed.
+fail() {
+    fail "$1" "" "$dir/out"
 }
 
 # expect STATUS DESCRIPTION COMMAND...: run it, stdout and stderr to $dir/out
@@ -33,7 +25,7 @@ expect() {
     if [ "$got" -eq "$want" ]; then
         ok "$what (exit $got)"
     else
-        not_ok "$what: exit $got, want $want"
+        fail "$what: exit $got, want $want"
     fi
 }
 
@@ -42,7 +34,7 @@ output_matches() {
     if grep -Eq "$1" "$dir/out"; then
         ok "$2"
     else
-        not_ok "$2: no line matches '$1'"
+        fail "$2: no line matches '$1'"
     fi
 }
 
@@ -58,7 +50,7 @@ expect 1 "frame 43 differs" \
     "$tool" --frame 43 --connector 1 --diff "$dir/diff.png" "$dir/a.png"
 output_matches '^[0-9]+ of 307200 pixels differ; first at \([0-9]+,[0-9]+\): got 0x[0-9a-f]{6} want 0x[0-9a-f]{6}$' \
     "the mismatch line"
-if [ -s "$dir/diff.png" ]; then ok "--diff wrote a picture"; else not_ok "--diff wrote no picture"; fi
+if [ -s "$dir/diff.png" ]; then ok "--diff wrote a picture"; else fail "--diff wrote no picture"; fi
 expect 1 "which reads as a PNG of the same size" \
     "$tool" --frame 43 --connector 1 --size 640x480 "$dir/diff.png"
 output_matches '^[0-9]+ of 307200 pixels differ' "(its pixels are no test picture)"
