@@ -171,9 +171,11 @@ void vdispl_backend_log_status(struct vdispl_backend *b)
 		fbs += nf;
 	}
 	vdispl_log(INFO, NULL,
-		   "status: devices=%u connectors=%u dbufs=%u fbs=%u grants_mapped=%llu flips=%llu",
+		   "status: devices=%u connectors=%u dbufs=%u fbs=%u grants_mapped=%llu "
+		   "grants_shared=%llu flips=%llu",
 		   devices, connectors, dbufs, fbs,
-		   (unsigned long long)vdispl_gnttab_mapped_total(), (unsigned long long)b->flips);
+		   (unsigned long long)vdispl_gnttab_mapped_total(),
+		   (unsigned long long)vdispl_gntshr_shared_total(), (unsigned long long)b->flips);
 }
 
 static void signal_readable(void *data, uint32_t events)

@@ -53,7 +53,8 @@ void vdispl_backend_destroy(struct vdispl_backend *b);
 
 /*
  * Log "status: devices=N connectors=N dbufs=N fbs=N grants_mapped=N
- * flips=N": grants_mapped counts every grant page this process has mapped.
+ * grants_shared=N flips=N": grant pages this process maps (the guests'),
+ * and shares (backend-allocated buffers), right now.
  */
 void vdispl_backend_log_status(struct vdispl_backend *b);
 

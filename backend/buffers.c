@@ -9,8 +9,14 @@
 #include "page-directory.h"
 #include "status.h"
 
-int vdispl_buffers_read_directory(struct vdispl_buffers *bufs, grant_ref_t first,
-				  uint32_t num_grefs, grant_ref_t *grefs)
+/*
+ * Walk the page directory at @first describing @num_grefs pages: read its
+ * references into @grefs or, for a buffer we allocated (@fill), write
+ * @grefs into it. One directory page is mapped at a time, copied out
+ * before anything in it is believed, and unmapped.
+ */
+static int walk_directory(struct vdispl_buffers *bufs, grant_ref_t first, uint32_t num_grefs,
+			  grant_ref_t *grefs, bool fill)
 {
 	struct vdispl_pgdir_walk walk;
 	/* A private copy: the guest may rewrite the shared page while we read. */
@@ -20,17 +26,24 @@ int vdispl_buffers_read_directory(struct vdispl_buffers *bufs, grant_ref_t first
 	while (!ret && !vdispl_pgdir_walk_done(&walk)) {
 		void *page;
 
-		ret = vdispl_gnttab_map(bufs->gnttab, bufs->domid, 1, &walk.next, false, &page);
+		ret = vdispl_gnttab_map(bufs->gnttab, bufs->domid, 1, &walk.next, fill, &page);
 		if (ret) {
 			vdispl_log_errno(WARN, bufs->tag, ret, "mapping directory page gref %u",
 					 walk.next);
 			return vdispl_status_from_errno(ret);
 		}
 		memcpy(copy, page, sizeof(copy));
+		ret = fill ? vdispl_pgdir_fill_page(&walk, copy, page, grefs)
+			   : vdispl_pgdir_walk_page(&walk, copy, grefs);
 		vdispl_gnttab_unmap(bufs->gnttab, page, 1);
-		ret = vdispl_pgdir_walk_page(&walk, copy, grefs);
 	}
 	return ret;
+}
+
+int vdispl_buffers_read_directory(struct vdispl_buffers *bufs, grant_ref_t first,
+				  uint32_t num_grefs, grant_ref_t *grefs)
+{
+	return walk_directory(bufs, first, num_grefs, grefs, false);
 }
 
 static struct vdispl_dbuf *dbuf_find(struct vdispl_buffers *bufs, uint64_t cookie)
@@ -49,21 +62,67 @@ struct vdispl_fb *vdispl_fb_find(struct vdispl_buffers *bufs, uint64_t cookie)
 	return NULL;
 }
 
+/* The guest's pages, mapped read-only with one batched call. */
+static int dbuf_map(struct vdispl_buffers *bufs, struct vdispl_dbuf *dbuf, grant_ref_t *grefs)
+{
+	const struct vdispl_dbuf_create *params = &dbuf->params;
+	int ret = vdispl_buffers_read_directory(bufs, params->gref_directory, params->num_grefs,
+						grefs);
+
+	if (ret)
+		return ret;
+	ret = vdispl_gnttab_map(bufs->gnttab, bufs->domid, params->num_grefs, grefs, false,
+				&dbuf->map);
+	if (ret) {
+		vdispl_log_errno(WARN, bufs->tag, ret, "mapping %u buffer pages", params->num_grefs);
+		return vdispl_status_from_errno(ret);
+	}
+	return 0;
+}
+
+/* REQ_ALLOC: our pages, granted to the guest, listed in its directory. */
+static int dbuf_share(struct vdispl_buffers *bufs, struct vdispl_dbuf *dbuf, grant_ref_t *grefs)
+{
+	const struct vdispl_dbuf_create *params = &dbuf->params;
+	int ret;
+
+	if (!bufs->gntshr) {
+		ret = vdispl_gntshr_open(&bufs->gntshr);
+		if (ret) {
+			vdispl_log_errno(ERROR, bufs->tag, ret, "cannot share pages (xen-gntalloc loaded?)");
+			return vdispl_status_from_errno(ret);
+		}
+	}
+	ret = vdispl_gntshr_share(bufs->gntshr, bufs->domid, params->num_grefs, true, grefs,
+				  &dbuf->map);
+	if (ret) {
+		vdispl_log_errno(WARN, bufs->tag, ret, "sharing %u pages%s", params->num_grefs,
+				 ret == -ENOSPC ? " (raise /sys/module/xen_gntalloc/parameters/limit)"
+						: "");
+		return vdispl_status_from_errno(ret);
+	}
+	ret = walk_directory(bufs, params->gref_directory, params->num_grefs, grefs, true);
+	if (ret) {
+		vdispl_gntshr_unshare(bufs->gntshr, dbuf->map, params->num_grefs);
+		return ret;
+	}
+	dbuf->shared = true;
+	bufs->shared_pages += params->num_grefs;
+	return 0;
+}
+
 int vdispl_dbuf_create(struct vdispl_buffers *bufs, const struct vdispl_dbuf_create *params)
 {
+	uint64_t in_use = vdispl_gnttab_mapped(bufs->gnttab) + bufs->shared_pages;
 	struct vdispl_dbuf *dbuf;
 	grant_ref_t *grefs;
 	int ret;
 
 	if (dbuf_find(bufs, params->dbuf_cookie))
 		return -XEN_EEXIST;
-	if (params->backend_alloc) {
-		vdispl_log(WARN, bufs->tag, "backend-allocated buffers are not supported yet");
-		return -XEN_EOPNOTSUPP;
-	}
-	if (vdispl_gnttab_mapped(bufs->gnttab) + params->num_grefs > bufs->max_pages) {
-		vdispl_log(WARN, bufs->tag, "buffer of %u pages refused: %llu of %llu mapped",
-			   params->num_grefs, (unsigned long long)vdispl_gnttab_mapped(bufs->gnttab),
+	if (in_use + params->num_grefs > bufs->max_pages) {
+		vdispl_log(WARN, bufs->tag, "buffer of %u pages refused: %llu of %llu in use",
+			   params->num_grefs, (unsigned long long)in_use,
 			   (unsigned long long)bufs->max_pages);
 		return -XEN_ENOMEM;
 	}
@@ -71,28 +130,19 @@ int vdispl_dbuf_create(struct vdispl_buffers *bufs, const struct vdispl_dbuf_cre
 	grefs = calloc(params->num_grefs, sizeof(*grefs));
 	if (!dbuf || !grefs) {
 		ret = -XEN_ENOMEM;
-		goto err_alloc;
+		goto out;
 	}
 	dbuf->params = *params;
-	ret = vdispl_buffers_read_directory(bufs, params->gref_directory, params->num_grefs, grefs);
+	ret = params->backend_alloc ? dbuf_share(bufs, dbuf, grefs) : dbuf_map(bufs, dbuf, grefs);
 	if (ret)
-		goto err_alloc;
-	ret = vdispl_gnttab_map(bufs->gnttab, bufs->domid, params->num_grefs, grefs, false,
-				&dbuf->map);
-	if (ret) {
-		vdispl_log_errno(WARN, bufs->tag, ret, "mapping %u buffer pages", params->num_grefs);
-		ret = vdispl_status_from_errno(ret);
-		goto err_alloc;
-	}
-	free(grefs);
+		goto out;
 	dbuf->next = bufs->dbufs;
 	bufs->dbufs = dbuf;
-	vdispl_log(DEBUG, bufs->tag, "dbuf %#llx: %ux%u %u bpp, %u pages",
+	vdispl_log(DEBUG, bufs->tag, "dbuf %#llx: %ux%u %u bpp, %u pages %s",
 		   (unsigned long long)params->dbuf_cookie, params->width, params->height,
-		   params->bpp, params->num_grefs);
-	return 0;
-
-err_alloc:
+		   params->bpp, params->num_grefs, dbuf->shared ? "shared by us" : "mapped");
+	dbuf = NULL;
+out:
 	free(grefs);
 	free(dbuf);
 	return ret;
@@ -111,10 +161,18 @@ static void fb_unlink(struct vdispl_buffers *bufs, struct vdispl_fb *fb)
 
 static void dbuf_free(struct vdispl_buffers *bufs, struct vdispl_dbuf *dbuf)
 {
-	int ret = vdispl_gnttab_unmap(bufs->gnttab, dbuf->map, dbuf->params.num_grefs);
+	uint32_t pages = dbuf->params.num_grefs;
+	int ret;
 
+	if (dbuf->shared) {
+		/* gntalloc keeps a page the guest still maps until it lets go. */
+		ret = vdispl_gntshr_unshare(bufs->gntshr, dbuf->map, pages);
+		bufs->shared_pages -= pages;
+	} else {
+		ret = vdispl_gnttab_unmap(bufs->gnttab, dbuf->map, pages);
+	}
 	if (ret)
-		vdispl_log_errno(ERROR, bufs->tag, ret, "unmapping dbuf %#llx",
+		vdispl_log_errno(ERROR, bufs->tag, ret, "releasing dbuf %#llx",
 				 (unsigned long long)dbuf->params.dbuf_cookie);
 	free(dbuf);
 }
@@ -195,6 +253,15 @@ void vdispl_buffers_release_all(struct vdispl_buffers *bufs)
 		bufs->dbufs = dbuf->next;
 		dbuf_free(bufs, dbuf);
 	}
+}
+
+void vdispl_buffers_finish(struct vdispl_buffers *bufs)
+{
+	vdispl_buffers_release_all(bufs);
+	vdispl_gntshr_close(bufs->gntshr);
+	bufs->gntshr = NULL;
+	vdispl_gnttab_close(bufs->gnttab);
+	bufs->gnttab = NULL;
 }
 
 void vdispl_buffers_count(const struct vdispl_buffers *bufs, unsigned int *dbufs,

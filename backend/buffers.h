@@ -7,6 +7,10 @@
  * shares; the walk copies each directory page out before reading it and is
  * bounded by the buffer size, and the buffer pages are then mapped with one
  * batched gntdev call, read-only.
+ *
+ * With be-alloc (REQ_ALLOC) the backend allocates the buffer instead:
+ * zeroed pages from gntalloc, granted to the guest, their references
+ * written into the directory the guest provides.
  */
 #ifndef VDISPL_BACKEND_BUFFERS_H
 #define VDISPL_BACKEND_BUFFERS_H
@@ -20,7 +24,8 @@
 struct vdispl_dbuf {
 	struct vdispl_dbuf *next;
 	struct vdispl_dbuf_create params;
-	void *map; /* params.num_grefs pages, read-only */
+	void *map;   /* params.num_grefs pages: the guest's, read-only, or ours */
+	bool shared; /* ours (REQ_ALLOC), shared with the guest */
 };
 
 struct vdispl_fb {
@@ -33,8 +38,10 @@ struct vdispl_fb {
 /* What buffers of one device share. */
 struct vdispl_buffers {
 	struct vdispl_gnttab *gnttab;
+	struct vdispl_gntshr *gntshr; /* opened on the first REQ_ALLOC */
 	uint32_t domid;
-	uint64_t max_pages; /* cap on pages mapped for this device */
+	uint64_t max_pages; /* cap on pages mapped or shared for this device */
+	uint64_t shared_pages;
 	const char *tag;
 	struct vdispl_dbuf *dbufs;
 	struct vdispl_fb *fbs;
@@ -61,6 +68,9 @@ struct vdispl_fb *vdispl_fb_find(struct vdispl_buffers *bufs, uint64_t cookie);
 
 /* Unmap and forget everything: a disconnect. */
 void vdispl_buffers_release_all(struct vdispl_buffers *bufs);
+
+/* Release_all, then close the handles. */
+void vdispl_buffers_finish(struct vdispl_buffers *bufs);
 
 /* Counts for the status line. */
 void vdispl_buffers_count(const struct vdispl_buffers *bufs, unsigned int *dbufs,

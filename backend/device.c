@@ -255,7 +255,7 @@ void vdispl_device_destroy(struct vdispl_device *dev)
 	vdispl_device_disconnect(dev);
 	snprintf(path, sizeof(path), "%s/state", dev->fe_path);
 	vdispl_xs_unwatch(dev->backend->xs, path, dev->watch_token);
-	vdispl_gnttab_close(dev->buffers.gnttab);
+	vdispl_buffers_finish(&dev->buffers);
 	vdispl_log(INFO, dev->tag, "device gone");
 	free(dev);
 }

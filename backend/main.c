@@ -208,7 +208,8 @@ int main(int argc, char **argv)
 		return 1;
 	ret = vdispl_backend_run(backend);
 	vdispl_backend_destroy(backend);
-	vdispl_log(INFO, NULL, "stopped, %llu grant pages still mapped",
-		   (unsigned long long)vdispl_gnttab_mapped_total());
+	vdispl_log(INFO, NULL, "stopped, %llu grant pages still mapped, %llu shared",
+		   (unsigned long long)vdispl_gnttab_mapped_total(),
+		   (unsigned long long)vdispl_gntshr_shared_total());
 	return ret ? 1 : 0;
 }

@@ -270,3 +270,66 @@ uint64_t vdispl_gnttab_mapped_total(void)
 {
 	return mapped_total;
 }
+
+/* ---- Grant sharing ---- */
+
+struct vdispl_gntshr {
+	xengntshr_handle *h;
+};
+
+static uint64_t shared_total;
+
+int vdispl_gntshr_open(struct vdispl_gntshr **out)
+{
+	struct vdispl_gntshr *gntshr = calloc(1, sizeof(*gntshr));
+
+	if (!gntshr)
+		return -ENOMEM;
+	gntshr->h = xengntshr_open(NULL, 0);
+	if (!gntshr->h) {
+		int ret = neg_errno();
+
+		free(gntshr);
+		return ret;
+	}
+	*out = gntshr;
+	return 0;
+}
+
+void vdispl_gntshr_close(struct vdispl_gntshr *gntshr)
+{
+	if (!gntshr)
+		return;
+	xengntshr_close(gntshr->h);
+	free(gntshr);
+}
+
+int vdispl_gntshr_share(struct vdispl_gntshr *gntshr, uint32_t domid, uint32_t count,
+			bool writable, vdispl_gref_t *refs, void **addr)
+{
+	void *p;
+
+	if (count == 0 || count > INT32_MAX)
+		return -EINVAL;
+	p = xengntshr_share_pages(gntshr->h, domid, (int)count, refs, writable);
+	if (!p)
+		return neg_errno();
+	/* gntalloc hands out zeroed pages; nothing of ours may reach the guest. */
+	memset(p, 0, (size_t)count * 4096u);
+	shared_total += count;
+	*addr = p;
+	return 0;
+}
+
+int vdispl_gntshr_unshare(struct vdispl_gntshr *gntshr, void *addr, uint32_t count)
+{
+	if (xengntshr_unshare(gntshr->h, addr, count) < 0)
+		return neg_errno();
+	shared_total -= count;
+	return 0;
+}
+
+uint64_t vdispl_gntshr_shared_total(void)
+{
+	return shared_total;
+}

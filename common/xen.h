@@ -95,4 +95,27 @@ uint64_t vdispl_gnttab_mapped(const struct vdispl_gnttab *gnttab);
 /* Grant pages mapped right now through every handle of this process. */
 uint64_t vdispl_gnttab_mapped_total(void);
 
+/* ---- Grant sharing (gntalloc): pages we allocate and grant ---- */
+
+struct vdispl_gntshr;
+
+int vdispl_gntshr_open(struct vdispl_gntshr **out);
+/* Every shared page must have been unshared before. NULL is a no-op. */
+void vdispl_gntshr_close(struct vdispl_gntshr *gntshr);
+
+/*
+ * Allocate @count zeroed pages, grant them to @domid (@writable by it) and
+ * map them here contiguously; @refs receives their grant references.
+ * -ENOSPC when gntalloc's global page limit (module parameter "limit",
+ * 1024 by default) would be exceeded. Returns 0 and sets *addr, or -errno.
+ */
+int vdispl_gntshr_share(struct vdispl_gntshr *gntshr, uint32_t domid, uint32_t count,
+			bool writable, vdispl_gref_t *refs, void **addr);
+
+/* Stop sharing what vdispl_gntshr_share() shared; @count as given there. */
+int vdispl_gntshr_unshare(struct vdispl_gntshr *gntshr, void *addr, uint32_t count);
+
+/* Pages this process shares right now through every handle. */
+uint64_t vdispl_gntshr_shared_total(void);
+
 #endif

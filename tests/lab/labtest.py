@@ -76,12 +76,14 @@ class Lab:
 
     def frame_check(self, png, frame, connector, size):
         """(matches, message) of vdispl-frame-check: @png is picture @frame of
-        guest connector @connector, exactly @size ("WxH") large."""
+        guest connector @connector (all black if @frame is None), exactly
+        @size ("WxH") large."""
         if not os.path.exists(png):
             return False, "no screendump %s" % png
-        proc = subprocess.run([self.binaries["vdispl-frame-check"], "--frame", str(frame),
-                               "--connector", str(connector), "--size", size,
-                               "--diff", png[:-4] + "-diff.png", png],
+        picture = ["--blank"] if frame is None else ["--frame", str(frame),
+                                                     "--connector", str(connector)]
+        proc = subprocess.run([self.binaries["vdispl-frame-check"]] + picture +
+                              ["--size", size, "--diff", png[:-4] + "-diff.png", png],
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         return proc.returncode == 0, proc.stdout.strip()
 

@@ -53,7 +53,7 @@ static void buffer_destroy(struct client_display *disp, struct client_buffer *bu
  * a mapping; each stage is undone if a later one fails.
  */
 static int buffer_create(struct client_display *disp, struct client_output *out,
-			 struct client_buffer *buf)
+			 struct client_buffer *buf, bool no_draw)
 {
 	struct drm_mode_create_dumb create = {
 		.width = out->width,
@@ -85,6 +85,8 @@ static int buffer_create(struct client_display *disp, struct client_output *out,
 		goto err_addfb;
 	}
 
+	if (no_draw)
+		return 0;
 	map.handle = create.handle;
 	if (drmIoctl(disp->fd, DRM_IOCTL_MODE_MAP_DUMB, &map)) {
 		err = errno;
@@ -296,7 +298,7 @@ static int find_outputs(struct client_display *disp, const drmModeRes *res, cons
 }
 
 int client_display_open(struct client_display *disp, const char *path, const uint32_t *select,
-			size_t nselect)
+			size_t nselect, bool no_draw)
 {
 	drmModeRes *res;
 	int ret;
@@ -321,7 +323,8 @@ int client_display_open(struct client_display *disp, const char *path, const uin
 
 	for (size_t i = 0; i < disp->count; i++) {
 		for (unsigned int b = 0; b < 2; b++) {
-			ret = buffer_create(disp, &disp->outputs[i], &disp->outputs[i].buffers[b]);
+			ret = buffer_create(disp, &disp->outputs[i], &disp->outputs[i].buffers[b],
+					    no_draw);
 			if (ret)
 				goto err_outputs;
 		}

@@ -45,9 +45,10 @@ struct client_display {
  * Open @path and set up the connectors whose indices are in @select
  * (@nselect of them), or every connected one if @select is NULL. A selected
  * connector that is missing, disconnected or without modes is an error.
+ * Buffers are mapped for drawing unless @no_draw: then their map is NULL.
  */
 int client_display_open(struct client_display *disp, const char *path, const uint32_t *select,
-			size_t nselect);
+			size_t nselect, bool no_draw);
 
 /* Show buffers[@buffer] of @out with drmModeSetCrtc; it becomes the front. */
 int client_display_set_crtc(struct client_display *disp, struct client_output *out,

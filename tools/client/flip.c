@@ -219,8 +219,9 @@ static int run_frame(struct flip_run *run, uint32_t frame, bool quiet)
 
 		if (fo->stuck)
 			continue;
-		vdispl_pattern_fill(back->map, back->pitch, out->width, out->height, frame,
-				    out->index);
+		if (back->map)
+			vdispl_pattern_fill(back->map, back->pitch, out->width, out->height, frame,
+					    out->index);
 		live = true;
 	}
 	if (!live) {

@@ -32,13 +32,14 @@ struct options {
 	size_t nselect; /* 0: all connected connectors */
 	bool keep;
 	bool quiet;
+	bool no_draw;
 };
 
 static void usage(FILE *out)
 {
 	fprintf(out,
 		"Usage: " PROG " [--device PATH] [--frames N] [--connectors all|I,J,...]\n"
-		"                     [--keep] [--quiet] [--help] [--version]\n"
+		"                     [--keep] [--quiet] [--no-draw] [--help] [--version]\n"
 		"\n"
 		"Show test picture 0 on each connector with a mode set, then pictures\n"
 		"1..N with page flips, waiting for every flip's event before the next.\n"
@@ -50,6 +51,8 @@ static void usage(FILE *out)
 		"  --keep             leave the last picture on screen: a child process\n"
 		"                     keeps the device open until it is killed\n"
 		"  --quiet            no line per flip\n"
+		"  --no-draw          flip without mapping or drawing the buffers: for buffers\n"
+		"                     the CPU cannot map (backend-allocated ones in a PV guest)\n"
 		"\n"
 		"Output on stdout:\n"
 		"  " PROG ": connector <index> <name> <W>x<H> crtc <crtc-id>\n"
@@ -119,6 +122,7 @@ static int parse_options(int argc, char **argv, struct options *opt)
 		{"connectors", required_argument, NULL, 'c'},
 		{"keep", no_argument, NULL, 'k'},
 		{"quiet", no_argument, NULL, 'q'},
+		{"no-draw", no_argument, NULL, 'D'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{0},
@@ -151,6 +155,9 @@ static int parse_options(int argc, char **argv, struct options *opt)
 		case 'q':
 			opt->quiet = true;
 			break;
+		case 'D':
+			opt->no_draw = true;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(EXIT_FLIPS_OK);
@@ -176,7 +183,9 @@ static int show_first_frame(struct client_display *disp)
 		struct client_buffer *buf = &out->buffers[0];
 		int ret;
 
-		vdispl_pattern_fill(buf->map, buf->pitch, out->width, out->height, 0, out->index);
+		if (buf->map)
+			vdispl_pattern_fill(buf->map, buf->pitch, out->width, out->height, 0,
+					    out->index);
 		ret = client_display_set_crtc(disp, out, 0);
 		if (ret)
 			return ret;
@@ -246,7 +255,8 @@ int main(int argc, char **argv)
 	/* Line by line, so the lab sees progress even through a pipe. */
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
-	if (client_display_open(&disp, opt.device, opt.nselect ? opt.select : NULL, opt.nselect))
+	if (client_display_open(&disp, opt.device, opt.nselect ? opt.select : NULL, opt.nselect,
+				opt.no_draw))
 		return EXIT_SETUP;
 	for (size_t i = 0; i < disp.count; i++) {
 		const struct client_output *out = &disp.outputs[i];

@@ -28,6 +28,7 @@ enum { EXIT_MATCH = 0, EXIT_DIFFER = 1, EXIT_USAGE = 2 };
 
 struct options {
 	bool have_frame, have_connector, have_size;
+	bool blank; /* expect black: buffers nobody drew into */
 	uint32_t frame, connector, width, height;
 	const char *write_path;
 	const char *diff_path;
@@ -38,11 +39,13 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"Usage: " PROG " --frame N --connector C [--size WxH] [--diff OUT.png] SHOT.png\n"
-		"       " PROG " --write OUT.png --size WxH --frame N --connector C\n"
+		"       " PROG " --blank [--size WxH] [--diff OUT.png] SHOT.png\n"
+		"       " PROG " --write OUT.png --size WxH (--frame N --connector C | --blank)\n"
 		"\n"
 		"Compare SHOT.png pixel for pixel (RGB) with test picture N of connector C\n"
 		"at the size of SHOT.png, or write that picture to OUT.png.\n"
 		"\n"
+		"  --blank          expect every pixel black instead of a test picture\n"
 		"  --frame N        frame number the guest client showed last\n"
 		"  --connector C    connector index the picture was drawn for\n"
 		"  --size WxH       expected size (check: a different size is a mismatch)\n"
@@ -97,6 +100,7 @@ static int parse_options(int argc, char **argv, struct options *opt)
 		{"size", required_argument, NULL, 's'},
 		{"diff", required_argument, NULL, 'd'},
 		{"write", required_argument, NULL, 'w'},
+		{"blank", no_argument, NULL, 'b'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
@@ -133,6 +137,9 @@ static int parse_options(int argc, char **argv, struct options *opt)
 		case 'w':
 			opt->write_path = optarg;
 			break;
+		case 'b':
+			opt->blank = true;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(EXIT_MATCH);
@@ -141,8 +148,9 @@ static int parse_options(int argc, char **argv, struct options *opt)
 		}
 	}
 
-	if (!opt->have_frame || !opt->have_connector) {
-		fprintf(stderr, PROG ": --frame and --connector are required\n");
+	if (opt->blank ? opt->have_frame || opt->have_connector
+		       : !opt->have_frame || !opt->have_connector) {
+		fprintf(stderr, PROG ": want --frame and --connector, or --blank without them\n");
 		return -EINVAL;
 	}
 	if (opt->write_path) {
@@ -177,7 +185,10 @@ static uint32_t *expected_picture(const struct options *opt, uint32_t width, uin
 			strerror(ENOMEM));
 		return NULL;
 	}
-	vdispl_pattern_fill(pixels, width * 4, width, height, opt->frame, opt->connector);
+	if (opt->blank)
+		memset(pixels, 0, (size_t)width * height * sizeof(*pixels));
+	else
+		vdispl_pattern_fill(pixels, width * 4, width, height, opt->frame, opt->connector);
 	return pixels;
 }
 
@@ -274,6 +285,8 @@ static int check_shot(const struct options *opt)
 		ret = EXIT_DIFFER;
 		if (opt->diff_path && write_diff(opt->diff_path, got, want, width, height))
 			ret = EXIT_USAGE;
+	} else if (opt->blank) {
+		printf("%s: all %zu pixels are black\n", opt->shot_path, n);
 	} else {
 		printf("%s: all %zu pixels match frame %" PRIu32 " connector %" PRIu32 "\n",
 		       opt->shot_path, n, opt->frame, opt->connector);

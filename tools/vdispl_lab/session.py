@@ -41,9 +41,10 @@ def parse_connectors(text):
     return out
 
 
-def guest_cfg(connectors, name="guest", memory=512, kernel_args=""):
+def guest_cfg(connectors, name="guest", memory=512, kernel_args="", be_alloc=False):
     """An xl config for a PV guest with a vdispl device; @kernel_args reach
-    the guest's /proc/cmdline, where its command can read them."""
+    the guest's /proc/cmdline, where its command can read them; @be_alloc
+    has the backend allocate the display buffers."""
     spec = ";".join("%s:%dx%d" % c for c in connectors)
     return "\n".join([
         'name = "%s"' % name,
@@ -53,7 +54,7 @@ def guest_cfg(connectors, name="guest", memory=512, kernel_args=""):
         'extra = "console=hvc0 rdinit=/init quiet %s"' % kernel_args,
         "memory = %d" % memory,
         "vcpus = 1",
-        "vdispl = [ 'backend=0,be-alloc=0,connectors=%s' ]" % spec,
+        "vdispl = [ 'backend=0,be-alloc=%d,connectors=%s' ]" % (int(be_alloc), spec),
         'on_reboot = "restart"',
         'on_crash = "destroy"',
         "",

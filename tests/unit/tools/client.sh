@@ -19,7 +19,7 @@ trap cleanup EXIT
 
 # Failures show what the client printed.
 fail() {
-    fail "$1" "out: " "$dir/out" "err: " "$dir/err"
+    not_ok "$1" "out: " "$dir/out" "err: " "$dir/err"
 }
 
 # run STATUS DESCRIPTION "VAR=VALUE ..." OPTION...: the client on the fake
@@ -79,6 +79,10 @@ errcount '^fake-drm: destroy_dumb' 4 "four dumb buffers destroyed"
 run 0 "--quiet" "" --frames 3 --quiet
 count '^flip ' 0 "no flip lines"
 count 'summary.*last_frame=3 elapsed_us=[0-9]+$' 2 "still the summaries"
+
+run 0 "--no-draw flips untouched buffers and never maps them" \
+    "FAKE_DRM_BLANK=1 FAKE_DRM_FAIL=map_dumb" --frames 3 --no-draw
+count 'summary.*flips=3 events=3 lost=0 .*last_frame=3 elapsed_us=[0-9]+$' 2 "--no-draw: all flips done"
 
 run 0 "--frames 0" "" --frames 0
 out "${P}summary connector=0 size=320x240 frames=0 flips=0 events=0 lost=0 latency_us_min=0 latency_us_avg=0 latency_us_max=0 last_frame=0 elapsed_us=[0-9]+\$" \

@@ -23,6 +23,8 @@
  *   FAKE_DRM_FAIL=STEP           fail a setup step: cap, resources, connector,
  *                                create_dumb, addfb, map_dumb, setcrtc (EACCES)
  *   FAKE_DRM_TRACE=1             a "fake-drm: <call>" line per call that frees
+ *   FAKE_DRM_BLANK=1             every shown buffer must be untouched (all 0):
+ *                                the client runs with --no-draw
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -74,6 +76,7 @@ static struct {
 	uint64_t delay_us;
 	const char *fail;
 	bool trace;
+	bool blank;
 	struct dumb dumbs[MAX_OBJECTS];  /* by handle - 1 */
 	uint32_t fb_handle[MAX_OBJECTS]; /* by fb id - 1; 0 when free */
 	struct crtc crtc[MAX_OBJECTS];
@@ -142,6 +145,7 @@ static void init(void)
 	if (!fake.fail)
 		fake.fail = "";
 	fake.trace = getenv("FAKE_DRM_TRACE") != NULL;
+	fake.blank = getenv("FAKE_DRM_BLANK") != NULL;
 	for (uint32_t i = 0; i < MAX_OBJECTS; i++)
 		fake.crtc[i].connector = -1;
 }
@@ -310,6 +314,15 @@ static int create_dumb(int fd, struct drm_mode_create_dumb *req)
 		/* Sparse: the file only holds what the client writes. */
 		if (ftruncate(fd, (off_t)BUFFER_SPACING * (MAX_OBJECTS + 1)))
 			return -1;
+		/* A new dumb buffer is zeroed, as the kernel's are. */
+		{
+			uint8_t *zero = zalloc(d->size);
+			ssize_t n = pwrite(fd, zero, d->size, (off_t)(i + 1) * BUFFER_SPACING);
+
+			free(zero);
+			if (n != (ssize_t)d->size)
+				return -1;
+		}
 		req->handle = i + 1;
 		req->pitch = d->pitch;
 		req->size = d->size;
@@ -430,7 +443,9 @@ static int64_t find_frame(int fd, uint32_t fb_id, uint32_t first, uint32_t tries
 	if (!got)
 		return -1;
 	want = zalloc(d->size);
-	for (uint32_t f = first; f - first < tries && found < 0; f++) {
+	if (fake.blank)
+		found = memcmp(got, want, d->size) ? -1 : (int64_t)first;
+	for (uint32_t f = first; !fake.blank && f - first < tries && found < 0; f++) {
 		if (same_picture(d, got, want, f, (uint32_t)connector))
 			found = f;
 	}

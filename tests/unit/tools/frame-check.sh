@@ -12,7 +12,7 @@ trap 'rm -rf "$dir"' EXIT
 
 # Failures show what the tool printed.
 fail() {
-    fail "$1" "" "$dir/out"
+    not_ok "$1" "" "$dir/out"
 }
 
 # expect STATUS DESCRIPTION COMMAND...: run it, stdout and stderr to $dir/out
@@ -60,6 +60,13 @@ expect 0 "write frame 41" \
     "$tool" --write "$dir/b.png" --size 640x480 --frame 41 --connector 1
 expect 1 "a stale frame 41 is not frame 42" \
     "$tool" --frame 42 --connector 1 "$dir/b.png"
+
+expect 1 "a test picture is not blank" "$tool" --blank "$dir/a.png"
+expect 0 "write a blank picture" "$tool" --write "$dir/black.png" --size 64x48 --blank
+expect 0 "it is blank" "$tool" --blank --size 64x48 "$dir/black.png"
+output_matches '^.*: all 3072 pixels are black$' "the blank line"
+expect 1 "a blank picture is no frame" "$tool" --frame 0 --connector 0 "$dir/black.png"
+expect 2 "--blank with --frame" "$tool" --blank --frame 1 "$dir/black.png"
 
 expect 2 "a missing file" "$tool" --frame 1 --connector 0 "$dir/missing.png"
 echo "not a PNG" >"$dir/text.png"

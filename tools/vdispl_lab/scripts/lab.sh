@@ -21,9 +21,12 @@ lab_boot() {
     stty -F /dev/ttyS1 raw -echo 115200
     exec 3<>/dev/ttyS1
     lab_msg "@@HELLO"
-    for m in xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs bochs; do
+    for m in xen-evtchn xen-gntdev xen-privcmd xenfs bochs; do
         modprobe "$m" || lab_fail "modprobe $m failed"
     done
+    # gntalloc shares at most 1024 pages by default, less than two 1024x768
+    # buffers: backend-allocated (be-alloc) guests need more.
+    modprobe xen-gntalloc limit=131072 || lab_fail "modprobe xen-gntalloc failed"
     mount -t xenfs xenfs /proc/xen || lab_fail "cannot mount xenfs"
     xenstored --pid-file /run/xenstored.pid || lab_fail "xenstored did not start"
     xen-init-dom0 >/dev/null || lab_fail "xen-init-dom0 failed"
