@@ -182,6 +182,7 @@ void vdispl_device_reconcile(struct vdispl_device *dev)
 		.backend_node = read_state(dev, dev->be_path),
 		.backend_written = dev->written_state,
 		.frontend = read_state(dev, dev->fe_path),
+		.frontend_before = dev->frontend_seen,
 		.connected = dev->connected,
 	};
 	struct vdispl_xenbus_step step;
@@ -192,6 +193,7 @@ void vdispl_device_reconcile(struct vdispl_device *dev)
 		free(online);
 	}
 	vdispl_xenbus_reconcile(&in, &step);
+	dev->frontend_seen = in.frontend;
 	vdispl_log(DEBUG, dev->tag, "frontend %s, backend %s%s",
 		   vdispl_xenbus_state_name(in.frontend), vdispl_xenbus_state_name(in.backend_node),
 		   in.offline ? ", going offline" : "");

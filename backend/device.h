@@ -33,6 +33,7 @@ struct vdispl_device {
 	char fe_path[128];
 	char watch_token[64];
 	enum vdispl_xenbus_state written_state;
+	enum vdispl_xenbus_state frontend_seen; /* at the last reconcile */
 	bool connected;
 	bool be_alloc;
 	uint32_t max_buffer_size;

@@ -15,12 +15,13 @@ void vdispl_xenbus_reconcile(const struct vdispl_xenbus_input *in, struct vdispl
 	out->write = VDISPL_XENBUS_UNKNOWN;
 
 	/*
-	 * The toolstack removes a device by writing Closing (and online = 0)
-	 * into our node and waiting for Closed. A node that no longer holds
-	 * what we wrote was written by the toolstack.
+	 * The toolstack removes a device by writing online = 0 and Closing
+	 * into our node, and waits for Closed. A Closing or Closed that is not
+	 * what we wrote there also came from the toolstack; one found by a
+	 * backend that has written nothing yet is its predecessor's.
 	 */
 	if (in->offline ||
-	    (in->backend_node != in->backend_written &&
+	    (in->backend_written != VDISPL_XENBUS_UNKNOWN && in->backend_node != in->backend_written &&
 	     (in->backend_node == VDISPL_XENBUS_CLOSING || in->backend_node == VDISPL_XENBUS_CLOSED))) {
 		if (in->connected)
 			out->actions |= VDISPL_XENBUS_DISCONNECT;
@@ -34,7 +35,11 @@ void vdispl_xenbus_reconcile(const struct vdispl_xenbus_input *in, struct vdispl
 		/* A fresh or restarted frontend: offer a new connection. */
 		if (in->connected)
 			out->actions |= VDISPL_XENBUS_DISCONNECT;
-		want(out, in, VDISPL_XENBUS_INITWAIT);
+		if (in->frontend == VDISPL_XENBUS_INITIALISING &&
+		    in->frontend_before != VDISPL_XENBUS_INITIALISING)
+			out->write = VDISPL_XENBUS_INITWAIT; /* even if the node says so */
+		else
+			want(out, in, VDISPL_XENBUS_INITWAIT);
 		break;
 	case VDISPL_XENBUS_INITWAIT:
 		/* Not a frontend state; wait for something meaningful. */

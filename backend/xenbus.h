@@ -13,7 +13,9 @@
  *  - at guest shutdown it goes Closing and waits for our Closing, then goes
  *    Closed;
  *  - after tearing its device down (Reconfiguring) it returns to
- *    Initialising and expects InitWait again.
+ *    Initialising and expects InitWait again: it acts on a write of our
+ *    node, so InitWait is written again whenever the frontend enters
+ *    Initialising, even if our node already says InitWait.
  */
 #ifndef VDISPL_BACKEND_XENBUS_H
 #define VDISPL_BACKEND_XENBUS_H
@@ -28,6 +30,8 @@ struct vdispl_xenbus_input {
 	enum vdispl_xenbus_state backend_written;
 	/* The frontend's "state" node; UNKNOWN if missing or unreadable. */
 	enum vdispl_xenbus_state frontend;
+	/* What it said at the previous step (UNKNOWN at the first). */
+	enum vdispl_xenbus_state frontend_before;
 	/* The toolstack's "online" node is "0": it is removing the device. */
 	bool offline;
 	/* Rings and event channels are mapped and bound. */

@@ -1,13 +1,29 @@
 """be-alloc=1: the backend allocates the display buffers and shares them
-with the guest, shows them, and nothing stays shared after xl destroy.
+with the guest, shows them, survives a restart, and nothing stays shared
+after xl destroy.
 
 The mainline frontend cannot let user space map backend-allocated buffers
 in a PV guest (vm_map_pages() over grant-mapped pages faults), so the client
-flips without drawing and the screen must show our zeroed pages: black."""
+flips without drawing and the screen must show our zeroed pages: black.
+
+In be-alloc mode the frontend, told by a new backend to reconnect while a
+client holds its display, waits in Reconfiguring until that client is gone,
+then enters Initialising and needs InitWait written once more."""
 
 from vdispl_lab import session
 
 FRAMES = 60
+# Round 0 keeps the display open; once the frontend has dropped its rings
+# (the new backend's InitWait), the keeper goes and round 1 flips again.
+CMD = """
+drm_devices() { dmesg | grep -c 'Initialized xendrm-du .* for '; }
+first=$(drm_devices)
+vdispl-client --frames %(f)d --keep --no-draw && echo "@@ROUND 0 DONE"
+while ! dmesg | grep -q 'freeing event channel'; do sleep 0.2; done
+killall vdispl-client
+while [ "$(drm_devices)" -lt $((first + 1)) ]; do sleep 0.2; done
+vdispl-client --frames %(f)d --no-draw && echo "@@ROUND 1 DONE"
+""" % {"f": FRAMES}
 
 
 def _status(text):
@@ -16,15 +32,20 @@ def _status(text):
 
 def run(lab):
     connectors = session.parse_connectors("id0:1024x768")
-    r = lab.boot("be-alloc", "id0:1024x768",
-                 "vdispl-client --frames %d --keep --no-draw" % FRAMES,
-                 "be-alloc.sh",
+    r = lab.boot("be-alloc", "id0:1024x768", CMD, "be-alloc.sh",
                  dom0_files={"lab/guest.cfg": session.guest_cfg(connectors, be_alloc=True)})
     summaries = lab.summaries(r.file("guest-console-guest.log"))
-    lab.check_flips("be-alloc", summaries[-1] if summaries else None, FRAMES)
+    lab.ok(len(summaries) == 2, "be-alloc: the guest flipped before and after the restart",
+           "%d client runs" % len(summaries))
+    for i, s in enumerate(summaries[:2]):
+        lab.check_flips("be-alloc round %d" % i, s, FRAMES)
     match, message = lab.frame_check(r.file("shown-head0.png"), None, 0, "1024x768")
     lab.ok(match, "be-alloc: Dom0 shows the backend's own buffers, zeroed: all black", message)
     before, after = _status(r.result("before")), _status(r.result("after"))
+    again = _status(r.result("reconnected"))
+    lab.ok(again.get("connectors") == "1" and int(again.get("flips", 0)) >= FRAMES,
+           "be-alloc: the restarted backend serves the guest again (%s flips)"
+           % again.get("flips"), again)
     # Two 1024x768 XRGB8888 buffers are 2 x 768 pages.
     lab.ok(before.get("grants_shared") == "1536",
            "be-alloc: the backend shares the guest's two buffers (%s pages)"

@@ -1,11 +1,18 @@
 # Backend-allocated buffers (be-alloc=1): the backend shares its own pages
-# with the guest, shows them, and takes them back when the guest dies.
+# with the guest and shows them; a new backend takes over after the old one
+# is killed under a client holding the display; nothing stays shared or
+# mapped once the guest is destroyed.
 lab_start_backend
 lab_create_guest
-lab_wait_guest guest "@@GUEST-CMD-DONE" 300
+lab_wait_guest guest "@@ROUND 0 DONE" 300
 sleep 1
 lab_shot shown
 lab_result before "$(lab_backend_status | tr ' ' ',')"
+lab_log "killing the backend under a client that holds the display"
+lab_stop_backend KILL
+lab_start_backend
+lab_wait_guest guest "@@ROUND 1 DONE" 90
+lab_result reconnected "$(lab_backend_status | tr ' ' ',')"
 xl destroy guest || lab_fail "xl destroy guest failed"
 i=0
 while [ "$(xl list | tail -n +3 | wc -l)" -gt 0 ] && [ $i -lt 30 ]; do

@@ -8,13 +8,15 @@
 
 #define S(x) VDISPL_XENBUS_##x
 
-static struct vdispl_xenbus_step step(enum vdispl_xenbus_state node, enum vdispl_xenbus_state written,
-				      enum vdispl_xenbus_state fe, bool offline, bool connected)
+static struct vdispl_xenbus_step step2(enum vdispl_xenbus_state node,
+				       enum vdispl_xenbus_state written, enum vdispl_xenbus_state fe,
+				       enum vdispl_xenbus_state fe_before, bool offline, bool connected)
 {
 	struct vdispl_xenbus_input in = {
 		.backend_node = node,
 		.backend_written = written,
 		.frontend = fe,
+		.frontend_before = fe_before,
 		.offline = offline,
 		.connected = connected,
 	};
@@ -22,6 +24,13 @@ static struct vdispl_xenbus_step step(enum vdispl_xenbus_state node, enum vdispl
 
 	vdispl_xenbus_reconcile(&in, &out);
 	return out;
+}
+
+/* The frontend was already in @fe at the previous step. */
+static struct vdispl_xenbus_step step(enum vdispl_xenbus_state node, enum vdispl_xenbus_state written,
+				      enum vdispl_xenbus_state fe, bool offline, bool connected)
+{
+	return step2(node, written, fe, fe, offline, connected);
 }
 
 static void check(const char *what, struct vdispl_xenbus_step got, unsigned int actions,
@@ -36,8 +45,9 @@ static void check(const char *what, struct vdispl_xenbus_step got, unsigned int 
 int main(void)
 {
 	/* libxl creates the device in Initialising; we answer InitWait. */
-	check("new device: InitWait", step(S(INITIALISING), S(UNKNOWN), S(INITIALISING), false, false),
-	      0, S(INITWAIT));
+	check("new device: InitWait",
+	      step2(S(INITIALISING), S(UNKNOWN), S(INITIALISING), S(UNKNOWN), false, false), 0,
+	      S(INITWAIT));
 	check("InitWait written, frontend still initialising: nothing",
 	      step(S(INITWAIT), S(INITWAIT), S(INITIALISING), false, false), 0, S(UNKNOWN));
 	check("frontend published its rings: connect",
@@ -67,6 +77,19 @@ int main(void)
 	check("connected but frontend back at Initialising: disconnect, InitWait",
 	      step(S(CONNECTED), S(CONNECTED), S(INITIALISING), false, true),
 	      VDISPL_XENBUS_DISCONNECT, S(INITWAIT));
+	/*
+	 * Backend restarted while the frontend was connected: our InitWait makes
+	 * it tear down and come back to Initialising, when it needs to see
+	 * InitWait written once more although the node already holds it.
+	 */
+	check("restart: frontend Connected, we are fresh: InitWait",
+	      step2(S(CLOSED), S(UNKNOWN), S(CONNECTED), S(UNKNOWN), false, false), 0, S(INITWAIT));
+	check("restart: frontend tearing down: wait",
+	      step2(S(INITWAIT), S(INITWAIT), S(RECONFIGURING), S(CONNECTED), false, false), 0,
+	      S(UNKNOWN));
+	check("restart: frontend entered Initialising: InitWait written again",
+	      step2(S(INITWAIT), S(INITWAIT), S(INITIALISING), S(RECONFIGURING), false, false), 0,
+	      S(INITWAIT));
 	check("frontend node missing: treated as Initialising",
 	      step(S(INITWAIT), S(INITWAIT), S(UNKNOWN), false, false), 0, S(UNKNOWN));
 

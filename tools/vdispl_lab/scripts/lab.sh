@@ -35,18 +35,32 @@ lab_boot() {
 }
 
 # lab_start_backend [ARGS...]: vdispl-backend with /lab/backend.ini, its log
-# in $LAB_BACKEND_LOG; waits until it watches XenStore.
+# appended to $LAB_BACKEND_LOG; waits until it watches XenStore.
 lab_start_backend() {
+    readies=$(grep -c "ready: serving" "$LAB_BACKEND_LOG" 2>/dev/null)
     vdispl-backend --config /lab/backend.ini --log-level debug "$@" >>"$LAB_BACKEND_LOG" 2>&1 &
     LAB_BACKEND_PID=$!
     i=0
-    while ! grep -q "ready" "$LAB_BACKEND_LOG" 2>/dev/null; do
+    while [ "$(grep -c "ready: serving" "$LAB_BACKEND_LOG" 2>/dev/null)" -le "${readies:-0}" ]; do
         kill -0 "$LAB_BACKEND_PID" 2>/dev/null || lab_fail "vdispl-backend exited at start: $(tail -n 3 $LAB_BACKEND_LOG)"
         i=$((i + 1))
         [ $i -lt 100 ] || lab_fail "vdispl-backend not ready after 10 s"
         sleep 0.1
     done
     lab_log "vdispl-backend running, pid $LAB_BACKEND_PID"
+}
+
+# lab_stop_backend SIGNAL: stop it and wait until it is gone.
+lab_stop_backend() {
+    kill "-$1" "$LAB_BACKEND_PID"
+    i=0
+    while kill -0 "$LAB_BACKEND_PID" 2>/dev/null; do
+        i=$((i + 1))
+        [ $i -lt 100 ] || lab_fail "vdispl-backend did not stop on SIG$1"
+        sleep 0.1
+    done
+    wait "$LAB_BACKEND_PID" 2>/dev/null
+    LAB_BACKEND_PID=
 }
 
 lab_backend_alive() {
