@@ -111,14 +111,23 @@ static void check_domains(struct vdispl_backend *b)
 	}
 }
 
+/*
+ * Watches handled per loop round: the rest stay pending (libxenstore keeps
+ * its fd readable), so a storm of XenStore writes never starves signals,
+ * event channels or DRM events.
+ */
+#define WATCHES_PER_ROUND 64
+
 static void xenstore_readable(void *data, uint32_t events)
 {
 	struct vdispl_backend *b = data;
 	const char *path, *token;
 	char *block;
-	int ret;
+	int ret = 0;
 
-	while ((ret = vdispl_xs_next_watch(b->xs, &block, &path, &token)) > 0) {
+	for (int n = 0; n < WATCHES_PER_ROUND &&
+			(ret = vdispl_xs_next_watch(b->xs, &block, &path, &token)) > 0;
+	     n++) {
 		uint32_t domid, devid;
 
 		vdispl_log(DEBUG, NULL, "watch %s: %s", token, path);

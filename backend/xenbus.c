@@ -55,8 +55,12 @@ void vdispl_xenbus_reconcile(const struct vdispl_xenbus_input *in, struct vdispl
 			if (in->backend_written == VDISPL_XENBUS_INITWAIT ||
 			    in->backend_written == VDISPL_XENBUS_CONNECTED)
 				out->actions |= VDISPL_XENBUS_CONNECT;
-			else
+			else if (in->backend_written != VDISPL_XENBUS_CLOSING)
 				want(out, in, VDISPL_XENBUS_INITWAIT);
+			/*
+			 * After Closing (we dropped a broken frontend, or could
+			 * not connect) the frontend must start over itself.
+			 */
 		}
 		break;
 	case VDISPL_XENBUS_CLOSING:

@@ -41,7 +41,8 @@ class Lab:
         return cond
 
     # ---- running ----
-    def boot(self, name, connectors, domu_cmd, scenario, dom0_files=None, timeout=900):
+    def boot(self, name, connectors, domu_cmd, scenario, dom0_files=None, domu_programs=(),
+             timeout=900):
         path = next(os.path.join(d, scenario) for d in SCENARIO_DIRS
                     if os.path.exists(os.path.join(d, scenario)))
         with open(path) as f:
@@ -49,7 +50,8 @@ class Lab:
         out = os.path.join(self.out_root, name)
         s = session.Session(out, self.binaries["vdispl-backend"], self.binaries["vdispl-client"],
                             session.parse_connectors(connectors), domu_cmd, text,
-                            dom0_files=dom0_files, timeout=timeout, echo=self.echo)
+                            dom0_files=dom0_files, domu_programs=domu_programs,
+                            timeout=timeout, echo=self.echo)
         result = s.run()
         self.ok(result.ok, "%s: the lab run finished (%s)" % (name, out),
                 result.failure or ("scenario exit %s" % result.rc))

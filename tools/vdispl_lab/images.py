@@ -35,13 +35,14 @@ DOM0_PACKAGES = [
     "libpng16-16",
     "libinih1",
 ]
-GUEST_PACKAGES = [KERNEL_PACKAGE, "busybox-static", "libdrm2"]
+GUEST_PACKAGES = [KERNEL_PACKAGE, "busybox-static", "libgcc-s1", "libdrm2"]
 
 # Dom0: event channels, grant mapping and sharing, privcmd/xenfs for the
 # toolstack, and bochs for the KMS display QEMU captures.
 DOM0_MODULES = ["xen-evtchn", "xen-gntdev", "xen-gntalloc", "xen-privcmd", "xenfs", "bochs"]
-# The guest: only the mainline frontend, unchanged.
-GUEST_MODULES = ["drm_xen_front"]
+# The guest: the mainline frontend, unchanged; event channels and grant
+# sharing for user-space frontends (tests that speak displif themselves).
+GUEST_MODULES = ["drm_xen_front", "xen-evtchn", "xen-gntalloc"]
 
 XEN_TOOLS = ["xl", "xenstored", "xenconsoled", "xen-init-dom0"]
 XENSTORE_CLIENTS = ["read", "write", "ls", "list", "rm", "exists", "watch", "chmod"]
@@ -219,6 +220,13 @@ def _device_nodes(writer):
     writer.char_device("dev/console", 5, 1)
 
 
+def _install_libgcc_s(tree, packages):
+    # glibc's pthread_cancel() dlopen()s it: libxenstore's users (xl, and
+    # user-space frontends in guests) abort at exit without it.
+    tree.add(os.path.join(packages.root_of("libgcc-s1"), "lib", MULTIARCH, "libgcc_s.so.1"),
+             "usr/lib/%s/libgcc_s.so.1" % MULTIARCH)
+
+
 def _install_busybox(tree, packages):
     tree.add(os.path.join(packages.root_of("busybox-static"), "bin/busybox"), "usr/bin/busybox")
 
@@ -254,9 +262,7 @@ class Dom0Base:
         programs.append(tree.add(self.packages.find("usr/bin/xenstore"), "usr/bin/xenstore"))
         for client in XENSTORE_CLIENTS:
             tree.symlink("usr/bin/xenstore-" + client, "xenstore")
-        # pthread_cancel() in xl dlopen()s libgcc_s.
-        tree.add(os.path.join(self.packages.root_of("libgcc-s1"), "lib", MULTIARCH,
-                              "libgcc_s.so.1"), "usr/lib/%s/libgcc_s.so.1" % MULTIARCH)
+        _install_libgcc_s(tree, self.packages)
         tree.add_libraries(programs, self.packages.lib_dirs())
         self.kernel.install_modules(tree, DOM0_MODULES)
         tree.add(self.kernel.vmlinuz, "lab/guest/vmlinuz")
@@ -285,4 +291,5 @@ class GuestBase:
 
     def _build(self, tree):
         _install_busybox(tree, self.packages)
+        _install_libgcc_s(tree, self.packages)
         self.kernel.install_modules(tree, GUEST_MODULES)

@@ -46,11 +46,14 @@ def _copy_package_files(tree, root):
                 tree.add(src, rel)
 
 
-def guest_initrd(base, work, client, command, files=(), packages=()):
-    """The guest's initramfs for one run: base + overlay, written under @work."""
+def guest_initrd(base, work, client, command, files=(), packages=(), programs=()):
+    """The guest's initramfs for one run: base + overlay, written under @work.
+    @programs are more host binaries for the guest's /usr/bin."""
     tree = Tree(os.path.join(work, "guest-overlay"))
     search = [tree.host("usr/lib/x86_64-linux-gnu")] + base.packages.lib_dirs() + HOST_LIB_DIRS
-    programs = [p for p in [tree.add(client, "usr/bin/vdispl-client", 0o755)] if elf.is_elf(p)]
+    added = [tree.add(client, "usr/bin/vdispl-client", 0o755)] + [
+        tree.add(p, "usr/bin/" + os.path.basename(p), 0o755) for p in programs]
+    programs = [p for p in added if elf.is_elf(p)]
     for path in files:
         dest = tree.add(path, "root/" + os.path.basename(path))
         if elf.is_elf(dest):

@@ -106,7 +106,7 @@ class Session:
 
     def __init__(self, out_dir, backend, client, connectors, domu_cmd, scenario,
                  domu_files=(), domu_pkgs=(), dom0_files=None, dom0_programs=(),
-                 shot_every=None, timeout=DEFAULT_TIMEOUT, echo=print):
+                 domu_programs=(), shot_every=None, timeout=DEFAULT_TIMEOUT, echo=print):
         self.out_dir = os.path.abspath(out_dir)
         self.backend = backend
         self.client = client
@@ -117,6 +117,7 @@ class Session:
         self.domu_pkgs = list(domu_pkgs)
         self.dom0_files = dict(dom0_files or {})
         self.dom0_programs = list(dom0_programs)
+        self.domu_programs = list(domu_programs)
         self.shot_every = shot_every
         self.timeout = timeout
         self.echo = echo
@@ -127,7 +128,7 @@ class Session:
         self.echo("lab: preparing guest image")
         guest = images.GuestBase()
         guest_initrd = overlay.guest_initrd(guest, work, self.client, self.domu_cmd,
-                                            self.domu_files, self.domu_pkgs)
+                                            self.domu_files, self.domu_pkgs, self.domu_programs)
         files = {"lab/guest.cfg": guest_cfg(self.connectors),
                  "lab/backend.ini": backend_ini(self.connectors)}
         files.update(self.dom0_files)

@@ -90,6 +90,12 @@ int main(void)
 	check("restart: frontend entered Initialising: InitWait written again",
 	      step2(S(INITWAIT), S(INITWAIT), S(INITIALISING), S(RECONFIGURING), false, false), 0,
 	      S(INITWAIT));
+	/* We closed a frontend that broke its ring: no reconnect until it restarts. */
+	check("we closed a broken frontend still saying Connected: stay Closing",
+	      step(S(CLOSING), S(CLOSING), S(CONNECTED), false, false), 0, S(UNKNOWN));
+	check("the closed frontend starts over: InitWait",
+	      step2(S(CLOSING), S(CLOSING), S(INITIALISING), S(CONNECTED), false, false), 0,
+	      S(INITWAIT));
 	check("frontend node missing: treated as Initialising",
 	      step(S(INITWAIT), S(INITWAIT), S(UNKNOWN), false, false), 0, S(UNKNOWN));
 

@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: MIT
+/*
+ * vdispl-evil-frontend: a hostile displif frontend, run inside a guest
+ * whose vdispl device has no kernel driver bound. See evil.h and usage().
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "evil.h"
+#include "report.h"
+#include "ring.h"
+#include "share.h"
+#include "tests.h"
+#include "xenbus.h"
+
+enum { EXIT_ALL_PASSED = 0, EXIT_TESTS_FAILED = 1, EXIT_SETUP = 2 };
+
+volatile sig_atomic_t evil_stop;
+
+static void usage(FILE *out)
+{
+	fprintf(out, "Usage: " EVIL_PROG " [--device N] [--help]\n"
+		     "\n"
+		     "Run inside a guest whose vdispl device has no kernel driver bound\n"
+		     "(drm_xen_front not loaded). Connects to the device's backend by hand\n"
+		     "through /dev/xen/xenbus, /dev/xen/gntalloc and /dev/xen/evtchn, sends\n"
+		     "malformed and valid displif requests on connector 0's ring (and on\n"
+		     "connector 1's, if there is one), checks each status, and ends with a\n"
+		     "ring protocol violation the backend must answer by closing the device.\n"
+		     "\n"
+		     "  --device N  the vdispl device index (default 0)\n"
+		     "  --help      this text\n"
+		     "\n"
+		     "Prints TAP on stdout ('# ' lines are progress). Exit status: 0 all tests\n"
+		     "passed, 1 a test failed or the backend stopped answering, 2 setup failed\n"
+		     "(the reason is on stderr).\n");
+}
+
+static int parse_args(int argc, char **argv, uint32_t *devid)
+{
+	static const struct option options[] = {
+		{ "device", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, "d:h", options, NULL)) != -1) {
+		switch (opt) {
+		case 'd':
+			if (vdispl_xs_parse_u32(optarg, devid)) {
+				fprintf(stderr,
+					EVIL_PROG ": --device: \"%s\" is not a device index\n",
+					optarg);
+				return -1;
+			}
+			break;
+		case 'h':
+			usage(stdout);
+			exit(EXIT_ALL_PASSED);
+		default:
+			usage(stderr);
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, EVIL_PROG ": unexpected argument \"%s\"\n", argv[optind]);
+		return -1;
+	}
+	return 0;
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	evil_stop = 1;
+}
+
+/* No SA_RESTART: a signal ends the poll() a wait sits in, and the wait gives up. */
+static void catch_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+static int open_handles(struct evil_ctx *ctx)
+{
+	ctx->xce = xenevtchn_open(NULL, 0);
+	if (!ctx->xce) {
+		evil_setup_error("opening event channels (xenevtchn_open)", "/dev/xen/evtchn",
+				 -errno);
+		return -1;
+	}
+	ctx->xgs = xengntshr_open(NULL, 0);
+	if (!ctx->xgs) {
+		evil_setup_error("opening grant sharing (xengntshr_open; is xen_gntalloc loaded?)",
+				 "/dev/xen/gntalloc", -errno);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The one way out, from any point: close our side in XenStore (so the
+ * backend unmaps), unbind every port, unshare every page, close the handles.
+ */
+static void cleanup(struct evil_ctx *ctx)
+{
+	evil_xenbus_close(ctx);
+	if (ctx->xce) {
+		for (uint32_t i = 0; i < ctx->num_conns; i++)
+			evil_conn_finish(ctx, &ctx->conns[i]);
+	}
+	if (ctx->xgs) {
+		evil_unshare_all(ctx);
+		xengntshr_close(ctx->xgs);
+		ctx->xgs = NULL;
+	}
+	if (ctx->xce) {
+		xenevtchn_close(ctx->xce);
+		ctx->xce = NULL;
+	}
+}
+
+int main(int argc, char **argv)
+{
+	static struct evil_ctx ctx;
+	unsigned int failed = 0;
+	int status = EXIT_SETUP;
+
+	evil_report_init();
+	if (parse_args(argc, argv, &ctx.devid))
+		return EXIT_SETUP;
+	catch_signals();
+
+	if (evil_xenbus_open(&ctx) || open_handles(&ctx) || evil_xenbus_connect(&ctx))
+		goto out;
+	if (evil_tests_run(&ctx, &failed))
+		goto out;
+	status = failed ? EXIT_TESTS_FAILED : EXIT_ALL_PASSED;
+out:
+	if (status == EXIT_SETUP && evil_stop)
+		fprintf(stderr, EVIL_PROG ": interrupted\n");
+	cleanup(&ctx);
+	return status;
+}

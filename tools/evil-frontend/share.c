@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "page-directory.h"
+#include "report.h"
+#include "share.h"
+
+int evil_share_pages(struct evil_ctx *ctx, uint32_t count, const char *what,
+		     struct evil_share **out)
+{
+	struct evil_share *share = NULL;
+	char object[128];
+	int ret;
+
+	for (size_t i = 0; i < EVIL_MAX_SHARES; i++) {
+		if (!ctx->shares[i].addr) {
+			share = &ctx->shares[i];
+			break;
+		}
+	}
+	snprintf(object, sizeof(object), "%u page(s) for %s with domain %u", count, what,
+		 ctx->backend_id);
+	if (!share) {
+		evil_setup_error("sharing pages", object, -ENOSPC);
+		return -ENOSPC;
+	}
+	if (count == 0 || count > INT32_MAX) {
+		evil_setup_error("sharing pages", object, -EINVAL);
+		return -EINVAL;
+	}
+	share->refs = calloc(count, sizeof(*share->refs));
+	if (!share->refs) {
+		evil_setup_error("sharing pages", object, -ENOMEM);
+		return -ENOMEM;
+	}
+	/* gntalloc hands out zeroed pages, so no stale guest data reaches Dom0. */
+	share->addr = xengntshr_share_pages(ctx->xgs, ctx->backend_id, (int)count, share->refs, 1);
+	if (!share->addr) {
+		ret = -errno;
+		evil_setup_error("xengntshr_share_pages (/dev/xen/gntalloc; is xen_gntalloc "
+				 "loaded, its page limit reached?)",
+				 object, ret);
+		free(share->refs);
+		share->refs = NULL;
+		return ret;
+	}
+	share->count = count;
+	snprintf(share->what, sizeof(share->what), "%s", what);
+	*out = share;
+	return 0;
+}
+
+void evil_unshare_all(struct evil_ctx *ctx)
+{
+	for (size_t i = 0; i < EVIL_MAX_SHARES; i++) {
+		struct evil_share *share = &ctx->shares[i];
+
+		if (!share->addr)
+			continue;
+		if (xengntshr_unshare(ctx->xgs, share->addr, share->count) < 0) {
+			char object[128];
+
+			snprintf(object, sizeof(object), "%u page(s) of %s", share->count,
+				 share->what);
+			evil_setup_error("xengntshr_unshare", object, -errno);
+		}
+		free(share->refs);
+		memset(share, 0, sizeof(*share));
+	}
+}
+
+int evil_buffer_create(struct evil_ctx *ctx, uint32_t num_pages, const char *what,
+		       struct evil_buffer *buf)
+{
+	uint32_t num_dir = vdispl_pgdir_pages(num_pages);
+	uint32_t done = 0;
+	int ret;
+
+	memset(buf, 0, sizeof(*buf));
+	ret = evil_share_pages(ctx, num_pages, what, &buf->pages);
+	if (ret)
+		return ret;
+	ret = evil_share_pages(ctx, num_dir, what, &buf->dir);
+	if (ret)
+		return ret; /* buf->pages stays recorded: evil_unshare_all() frees it */
+	buf->num_pages = num_pages;
+
+	/* The pages are page-aligned, so grant_ref_t access needs no memcpy. */
+	for (uint32_t d = 0; d < num_dir; d++) {
+		grant_ref_t *page = (grant_ref_t *)((uint8_t *)buf->dir->addr +
+						    (size_t)d * VDISPL_XEN_PAGE_SIZE);
+
+		page[0] = d + 1 < num_dir ? buf->dir->refs[d + 1] : 0;
+		for (uint32_t i = 0; i < VDISPL_GREFS_PER_DIR_PAGE && done < num_pages; i++)
+			page[1 + i] = buf->pages->refs[done++];
+	}
+	return 0;
+}

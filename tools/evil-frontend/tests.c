@@ -1,0 +1,737 @@
+// SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <drm_fourcc.h>
+
+#include "edid-check.h"
+#include "page-directory.h"
+#include "report.h"
+#include "request.h"
+#include "ring.h"
+#include "share.h"
+#include "tests.h"
+#include "xenbus.h"
+
+/* backend/device.c DEFAULT_MAX_BUFFER_SIZE: the largest DBUF_CREATE it accepts. */
+#define BACKEND_MAX_BUFFER_SIZE (64u << 20)
+
+/* The valid buffer: 64x64 XRGB8888, tightly packed. */
+#define DBUF_WIDTH 64u
+#define DBUF_HEIGHT 64u
+#define DBUF_BPP 32u
+#define DBUF_SIZE (DBUF_WIDTH * DBUF_HEIGHT * DBUF_BPP / 8u)
+#define DBUF_PAGES ((DBUF_SIZE + VDISPL_XEN_PAGE_SIZE - 1) / VDISPL_XEN_PAGE_SIZE)
+
+#define EDID_PAGES (XENDISPL_EDID_MAX_SIZE / VDISPL_XEN_PAGE_SIZE)
+
+/* One directory page too many for a single page: the walk needs a second. */
+#define LOOP_PAGES ((uint32_t)VDISPL_GREFS_PER_DIR_PAGE + 1u)
+
+/*
+ * Cookies. 1 and 2 are the valid dbuf and fb; every request meant to be
+ * refused uses its own, so one the backend wrongly accepts cannot be
+ * mistaken for the valid objects later on.
+ */
+#define DBUF_COOKIE 1u
+#define FB_COOKIE 2u
+#define DBUF_REFUSED 0x100u
+#define DBUF_FOREIGN_GREF 0x101u
+#define DBUF_SELF_LINKED 0x102u
+#define DBUF_ON_CONNECTOR1 0x103u
+#define DBUF_NEVER_CREATED 0x999u
+#define FB_WIDE 0x201u
+#define FB_BAD_FOURCC 0x202u
+#define FB_NO_DBUF 0x203u
+#define FB_ON_CONNECTOR1 0x204u
+#define FB_NEVER_ATTACHED 0x777u
+
+/* A grant reference this guest never issued: beyond any grant table it has. */
+#define FOREIGN_GREF 0x7fff0000u
+
+/* Past the last real request: far more than the 32 slots the ring has. */
+#define VIOLATION_EXCESS 1000u
+
+/* How long the backend must stay closed after the violation. */
+#define STAY_CLOSED_MS 1000
+
+struct run {
+	struct evil_ctx *ctx;
+	struct evil_conn *c0;
+	struct evil_buffer dbuf;
+	struct evil_buffer edid;
+	struct evil_share *loop_page; /* the page the self-linked directory repeats */
+	struct evil_share *loop_dir;  /* the directory page that links to itself */
+	uint16_t next_event_id;	      /* on connector 0 */
+	bool bailed;
+	char bail_reason[160];
+};
+
+/* What came back for one request. */
+struct outcome {
+	bool answered;
+	uint16_t id;
+	struct xendispl_resp resp;
+};
+
+enum want {
+	WANT_STATUS, /* exactly this status */
+	WANT_ERROR,  /* any negative status */
+	WANT_ANY,    /* any status: only an answer counts */
+};
+
+/* ---- requests: zeroed in full, then filled ---- */
+
+static void req_init(struct xendispl_req *req, uint8_t operation)
+{
+	memset(req, 0, sizeof(*req));
+	req->operation = operation;
+}
+
+static void req_dbuf_create(struct xendispl_req *req, uint64_t cookie, grant_ref_t dir,
+			    uint32_t width, uint32_t height, uint32_t bpp, uint32_t size)
+{
+	req_init(req, XENDISPL_OP_DBUF_CREATE);
+	req->op.dbuf_create.dbuf_cookie = cookie;
+	req->op.dbuf_create.width = width;
+	req->op.dbuf_create.height = height;
+	req->op.dbuf_create.bpp = bpp;
+	req->op.dbuf_create.buffer_sz = size;
+	req->op.dbuf_create.gref_directory = dir;
+	/* flags 0 (no REQ_ALLOC), data_ofs 0: left zero by req_init(). */
+}
+
+static void req_dbuf_destroy(struct xendispl_req *req, uint64_t cookie)
+{
+	req_init(req, XENDISPL_OP_DBUF_DESTROY);
+	req->op.dbuf_destroy.dbuf_cookie = cookie;
+}
+
+static void req_fb_attach(struct xendispl_req *req, uint64_t dbuf, uint64_t fb, uint32_t width,
+			  uint32_t height, uint32_t fourcc)
+{
+	req_init(req, XENDISPL_OP_FB_ATTACH);
+	req->op.fb_attach.dbuf_cookie = dbuf;
+	req->op.fb_attach.fb_cookie = fb;
+	req->op.fb_attach.width = width;
+	req->op.fb_attach.height = height;
+	req->op.fb_attach.pixel_format = fourcc;
+}
+
+static void req_fb_detach(struct xendispl_req *req, uint64_t fb)
+{
+	req_init(req, XENDISPL_OP_FB_DETACH);
+	req->op.fb_detach.fb_cookie = fb;
+}
+
+static void req_set_config(struct xendispl_req *req, uint64_t fb, uint32_t x, uint32_t y,
+			   uint32_t width, uint32_t height, uint32_t bpp)
+{
+	req_init(req, XENDISPL_OP_SET_CONFIG);
+	req->op.set_config.fb_cookie = fb;
+	req->op.set_config.x = x;
+	req->op.set_config.y = y;
+	req->op.set_config.width = width;
+	req->op.set_config.height = height;
+	req->op.set_config.bpp = bpp;
+}
+
+static void req_pg_flip(struct xendispl_req *req, uint64_t fb)
+{
+	req_init(req, XENDISPL_OP_PG_FLIP);
+	req->op.pg_flip.fb_cookie = fb;
+}
+
+static void req_get_edid(struct xendispl_req *req, grant_ref_t dir, uint32_t size)
+{
+	req_init(req, XENDISPL_OP_GET_EDID);
+	req->op.get_edid.gref_directory = dir;
+	req->op.get_edid.buffer_sz = size;
+}
+
+/* ---- sending and judging ---- */
+
+static void bail(struct run *r, const char *fmt, ...) EVIL_PRINTF(2, 3);
+
+static void bail(struct run *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (r->bailed)
+		return;
+	r->bailed = true;
+	va_start(ap, fmt);
+	vsnprintf(r->bail_reason, sizeof(r->bail_reason), fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * Send @req on @c and wait for its answer. No answer means the backend
+ * hung, crashed or lost our connection: nothing after can be trusted, so
+ * the run bails out.
+ */
+static void send_request(struct run *r, struct evil_conn *c, const struct xendispl_req *req,
+			 struct outcome *out)
+{
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	ret = evil_ring_call(r->ctx, c, req, &out->id, &out->resp, EVIL_RESPONSE_TIMEOUT_MS);
+	if (ret == 0) {
+		out->answered = true;
+		return;
+	}
+	if (ret == -ETIMEDOUT)
+		bail(r, "no response to %s id %u on connector %u within %d s",
+		     vdispl_op_name(req->operation), out->id, c->index,
+		     EVIL_RESPONSE_TIMEOUT_MS / 1000);
+	else
+		bail(r, "%s on connector %u: %s", vdispl_op_name(req->operation), c->index,
+		     strerror(-ret));
+}
+
+static bool status_matches(enum want kind, int32_t want, int32_t got)
+{
+	switch (kind) {
+	case WANT_STATUS:
+		return got == want;
+	case WANT_ERROR:
+		return got < 0;
+	case WANT_ANY:
+		return true;
+	}
+	return false;
+}
+
+static void diag_want(enum want kind, int32_t want, int32_t got)
+{
+	switch (kind) {
+	case WANT_STATUS:
+		evil_tap_diag("got status %d (%s), want %d (%s)", got, evil_status_name(got), want,
+			      evil_status_name(want));
+		break;
+	case WANT_ERROR:
+		evil_tap_diag("got status %d (%s), want a negative status", got,
+			      evil_status_name(got));
+		break;
+	case WANT_ANY:
+		evil_tap_diag("got status %d (%s)", got, evil_status_name(got));
+		break;
+	}
+}
+
+/*
+ * Send @req on @c and print one TAP line: ok if the backend answered it
+ * with a status @kind/@want accepts, for the same operation. Returns
+ * whether it passed; *out says what came back. Does nothing (and fails)
+ * once the run has bailed out.
+ */
+static bool expect(struct run *r, struct evil_conn *c, const struct xendispl_req *req,
+		   enum want kind, int32_t want, struct outcome *out, const char *fmt, ...)
+	EVIL_PRINTF(7, 8);
+
+static bool expect(struct run *r, struct evil_conn *c, const struct xendispl_req *req,
+		   enum want kind, int32_t want, struct outcome *out, const char *fmt, ...)
+{
+	char desc[200];
+	va_list ap;
+	bool same_op, ok;
+
+	memset(out, 0, sizeof(*out));
+	if (r->bailed)
+		return false;
+	va_start(ap, fmt);
+	vsnprintf(desc, sizeof(desc), fmt, ap);
+	va_end(ap);
+
+	send_request(r, c, req, out);
+	if (!out->answered) {
+		evil_tap_result(false, "%s", desc);
+		evil_tap_diag("%s", r->bail_reason);
+		return false;
+	}
+	same_op = out->resp.operation == req->operation;
+	ok = evil_tap_result(same_op && status_matches(kind, want, out->resp.status), "%s", desc);
+	if (!ok || kind == WANT_ANY)
+		diag_want(kind, want, out->resp.status);
+	if (!same_op)
+		evil_tap_diag("response id %u carries operation %#x, the request was %#x", out->id,
+			      out->resp.operation, req->operation);
+	return ok;
+}
+
+/* A dbuf the backend should have refused but created: destroy it so it stays out of the way. */
+static void undo_wrong_dbuf(struct run *r, const struct outcome *out, uint64_t cookie)
+{
+	struct xendispl_req req;
+	struct outcome undo;
+
+	if (!out->answered || out->resp.status != 0)
+		return;
+	evil_comment("the backend created dbuf %#llx it should have refused: destroying it",
+		     (unsigned long long)cookie);
+	req_dbuf_destroy(&req, cookie);
+	send_request(r, r->c0, &req, &undo);
+	if (undo.answered && undo.resp.status != 0)
+		evil_comment("DBUF_DESTROY %#llx answered %d (%s)", (unsigned long long)cookie,
+			     undo.resp.status, evil_status_name(undo.resp.status));
+}
+
+/* ---- the tests, in the order they run ---- */
+
+static void test_unknown_operation(struct run *r)
+{
+	struct xendispl_req req;
+	struct outcome out;
+
+	req_init(&req, 0x42);
+	expect(r, r->c0, &req, WANT_STATUS, -XEN_EOPNOTSUPP, &out,
+	       "unknown operation 0x42 -> -XEN_EOPNOTSUPP");
+}
+
+static void test_dbuf_create_invalid(struct run *r)
+{
+	grant_ref_t dir = evil_buffer_directory(&r->dbuf);
+	struct xendispl_req req;
+	struct outcome out;
+
+	req_dbuf_create(&req, 0, dir, DBUF_WIDTH, DBUF_HEIGHT, DBUF_BPP, DBUF_SIZE);
+	expect(r, r->c0, &req, WANT_STATUS, -XEN_EINVAL, &out,
+	       "DBUF_CREATE with dbuf_cookie 0 -> -XEN_EINVAL");
+	/* A dbuf with cookie 0 cannot be destroyed again: no undo. */
+
+	req_dbuf_create(&req, DBUF_REFUSED, 0, DBUF_WIDTH, DBUF_HEIGHT, DBUF_BPP, DBUF_SIZE);
+	expect(r, r->c0, &req, WANT_STATUS, -XEN_EINVAL, &out,
+	       "DBUF_CREATE with gref_directory 0 -> -XEN_EINVAL");
+	undo_wrong_dbuf(r, &out, DBUF_REFUSED);
+
+	req_dbuf_create(&req, DBUF_REFUSED, dir, DBUF_WIDTH, DBUF_HEIGHT, DBUF_BPP, 0);
+	expect(r, r->c0, &req, WANT_STATUS, -XEN_EINVAL, &out,
+	       "DBUF_CREATE with buffer_sz 0 -> -XEN_EINVAL");
+	undo_wrong_dbuf(r, &out, DBUF_REFUSED);
+
+	req_dbuf_create(&req, DBUF_REFUSED, dir, DBUF_WIDTH, DBUF_HEIGHT, DBUF_BPP,
+			BACKEND_MAX_BUFFER_SIZE + 1u);
+	expect(r, r->c0, &req, WANT_STATUS, -XEN_EINVAL, &out,
+	       "DBUF_CREATE with buffer_sz %u, one past the backend's cap -> -XEN_EINVAL",
+	       BACKEND_MAX_BUFFER_SIZE + 1u);
+	undo_wrong_dbuf(r, &out, DBUF_REFUSED);
+
+	/*
+	 * The directory is valid for one page: a backend that skipped the
+	 * geometry check would create this buffer, and we would see 0.
+	 */
+	req_dbuf_create(&req, DBUF_REFUSED, dir, DBUF_WIDTH, DBUF_HEIGHT, DBUF_BPP,
+			VDISPL_XEN_PAGE_SIZE);
+	expect(r, r->c0, &req, WANT_STATUS, -XEN_EINVAL, &out,
+	       "DBUF_CREATE of %ux%u at %u bpp in a %u-octet buffer -> -XEN_EINVAL", DBUF_WIDTH,
+	       DBUF_HEIGHT, DBUF_BPP, VDISPL_XEN_PAGE_SIZE);
+	undo_wrong_dbuf(r, &out, DBUF_REFUSED);
+}
+
+static void test_dbuf_create_foreign_gref(struct run *r)
+{
+	struct xendispl_req req;
+	struct outcome out;
+
+	req_dbuf_create(&req, DBUF_FOREIGN_GREF, FOREIGN_GREF, DBUF_WIDTH, DBUF_HEIGHT, DBUF_BPP,
+			DBUF_SIZE);
+	expect(r, r->c0, &req, WANT_ERROR, 0, &out,
+	       "DBUF_CREATE with gref_directory %#x, never granted -> a negative status",
+	       FOREIGN_GREF);
+	undo_wrong_dbuf(r, &out, DBUF_FOREIGN_GREF);
+}
+
+/*
+ * A directory of two pages whose first page names itself as the second,
+ * listing one page over and over: the walk must stop after the pages the
+ * size calls for, and mapping one grant 1024 times must fail or succeed,
+ * not hang. Either status is fine; the answer is what is tested.
+ */
+static void test_dbuf_create_self_linked(struct run *r)
+{
+	grant_ref_t *dir = r->loop_dir->addr;
+	grant_ref_t self = r->loop_dir->refs[0];
+	struct xendispl_req req;
+	struct outcome out;
+
+	dir[0] = self;
+	for (uint32_t i = 0; i < VDISPL_GREFS_PER_DIR_PAGE; i++)
+		dir[1 + i] = r->loop_page->refs[0];
+
+	/* No geometry (a PRIME import): only the size decides the page count. */
+	req_dbuf_create(&req, DBUF_SELF_LINKED, self, 0, 0, 0, LOOP_PAGES * VDISPL_XEN_PAGE_SIZE);
+	expect(r, r->c0, &req, WANT_ANY, 0, &out,
+	       "DBUF_CREATE whose 2-page directory links to itself and lists one page %u times "
+	       "is answered",
+	       LOOP_PAGES);
+	if (!out.answered || out.resp.status != 0)
+		return;
+	evil_comment("the backend mapped the one page %u times; destroying that dbuf", LOOP_PAGES);
+	req_dbuf_destroy(&req, DBUF_SELF_LINKED);
+	expect(r, r->c0, &req, WANT_STATUS, 0, &out, "DBUF_DESTROY of the self-linked dbuf -> 0");
+}
+
+static void test_dbuf_create_valid(struct run *r)
+{
+	grant_ref_t dir = evil_buffer_directory(&r->dbuf);
+	uint32_t *pixels = r->dbuf.pages->addr;
+	struct xendispl_req req;
+	struct outcome out;
+
+	/* 8x8 checks of red and blue: easy to tell apart on a screendump. */
+	for (uint32_t y = 0; y < DBUF_HEIGHT; y++)
+		for (uint32_t x = 0; x < DBUF_WIDTH; x++)
+			pixels[y * DBUF_WIDTH + x] =
+				((x / 8 + y / 8) & 1) ? 0x00ff0000u : 0x000000ffu;
+
+	req_dbuf_create(&req, DBUF_COOKIE, dir, DBUF_WIDTH, DBUF_HEIGHT, DBUF_BPP, DBUF_SIZE);
+	expect(r, r->c0, &req, WANT_STATUS, 0, &out,
+	       "DBUF_CREATE of a valid %ux%u XRGB8888 buffer (%u pages, cookie %u) -> 0",
+	       DBUF_WIDTH, DBUF_HEIGHT, DBUF_PAGES, DBUF_COOKIE);
+	expect(r, r->c0, &req, WANT_STATUS, -XEN_EEXIST, &out,
+	       "DBUF_CREATE with cookie %u again -> -XEN_EEXIST", DBUF_COOKIE);
+}
+
+static void test_fb_attach(struct run *r)
+{
+	struct xendispl_req req;
+	struct outcome out;
+
+	req_fb_attach(&req, DBUF_NEVER_CREATED, FB_NO_DBUF, DBUF_WIDTH, DBUF_HEIGHT,
+		      DRM_FORMAT_XRGB8888);
+	expect(r, r->c0, &req, WANT_ERROR, 0, &out,
+	       "FB_ATTACH to dbuf %#x that does not exist -> a negative status",
+	       DBUF_NEVER_CREATED);
+
+	req_fb_attach(&req, DBUF_COOKIE, FB_WIDE, DBUF_WIDTH + 1, DBUF_HEIGHT, DRM_FORMAT_XRGB8888);
+	expect(r, r->c0, &req, WANT_STATUS, -XEN_EINVAL, &out,
+	       "FB_ATTACH %ux%u to the %u-pixel-wide dbuf (rows past its pitch) -> -XEN_EINVAL",
+	       DBUF_WIDTH + 1, DBUF_HEIGHT, DBUF_WIDTH);
+
+	req_fb_attach(&req, DBUF_COOKIE, FB_BAD_FOURCC, DBUF_WIDTH, DBUF_HEIGHT,
+		      fourcc_code('E', 'V', 'I', 'L'));
+	expect(r, r->c0, &req, WANT_STATUS, -XEN_EINVAL, &out,
+	       "FB_ATTACH with unknown fourcc 'EVIL' -> -XEN_EINVAL");
+
+	req_fb_attach(&req, DBUF_COOKIE, FB_COOKIE, DBUF_WIDTH, DBUF_HEIGHT, DRM_FORMAT_XRGB8888);
+	expect(r, r->c0, &req, WANT_STATUS, 0, &out,
+	       "FB_ATTACH of fb %u, %ux%u XRGB8888 over dbuf %u -> 0", FB_COOKIE, DBUF_WIDTH,
+	       DBUF_HEIGHT, DBUF_COOKIE);
+	expect(r, r->c0, &req, WANT_STATUS, -XEN_EEXIST, &out,
+	       "FB_ATTACH with fb cookie %u again -> -XEN_EEXIST", FB_COOKIE);
+}
+
+/* The next event on connector 0 is the flip of @cookie, with the next id. */
+static void expect_flip_event(struct run *r, bool flipped, uint64_t cookie)
+{
+	struct evil_conn *c = r->c0;
+	uint16_t want_id = r->next_event_id;
+	struct xendispl_evt evt;
+	int ret;
+	bool ok;
+
+	if (r->bailed)
+		return;
+	if (!flipped) {
+		evil_tap_result(false, "XENDISPL_EVT_PG_FLIP id %u for fb %llu", want_id,
+				(unsigned long long)cookie);
+		evil_tap_diag("not waited for: the PG_FLIP failed");
+		return;
+	}
+	/* Only a flip the backend accepted takes an event id. */
+	r->next_event_id++;
+	ret = evil_event_next(r->ctx, c, &evt, EVIL_EVENT_TIMEOUT_MS);
+	ok = ret == 0 && evt.type == XENDISPL_EVT_PG_FLIP && evt.id == want_id &&
+	     evt.op.pg_flip.fb_cookie == cookie;
+	evil_tap_result(ok, "XENDISPL_EVT_PG_FLIP id %u for fb %llu arrives within %d s", want_id,
+			(unsigned long long)cookie, EVIL_EVENT_TIMEOUT_MS / 1000);
+	if (ret == -ETIMEDOUT)
+		evil_tap_diag("no event: in_prod %u, in_cons %u", evil_event_prod(c), c->evt_cons);
+	else if (ret)
+		evil_tap_diag("reading the event page: %s", strerror(-ret));
+	else if (!ok)
+		evil_tap_diag("got type %u id %u fb_cookie %#llx", evt.type, evt.id,
+			      (unsigned long long)evt.op.pg_flip.fb_cookie);
+	if (ret == -EINTR)
+		bail(r, "interrupted");
+}
+
+static void test_set_config_and_flip(struct run *r)
+{
+	struct evil_conn *c = r->c0;
+	struct xendispl_req req;
+	struct outcome out;
+	bool flipped;
+
+	/* The first column past the connector: the rectangle would start outside it. */
+	req_set_config(&req, FB_COOKIE, c->width, 0, DBUF_WIDTH, DBUF_HEIGHT, DBUF_BPP);
+	expect(r, c, &req, WANT_STATUS, -XEN_EINVAL, &out,
+	       "SET_CONFIG of fb %u at x %u, outside the %ux%u connector -> -XEN_EINVAL", FB_COOKIE,
+	       c->width, c->width, c->height);
+
+	req_pg_flip(&req, FB_NEVER_ATTACHED);
+	expect(r, c, &req, WANT_ERROR, 0, &out,
+	       "PG_FLIP of fb %#x that does not exist -> a negative status", FB_NEVER_ATTACHED);
+
+	req_set_config(&req, FB_COOKIE, 0, 0, DBUF_WIDTH, DBUF_HEIGHT, DBUF_BPP);
+	expect(r, c, &req, WANT_STATUS, 0, &out, "SET_CONFIG of fb %u at 0,0 %ux%u %u bpp -> 0",
+	       FB_COOKIE, DBUF_WIDTH, DBUF_HEIGHT, DBUF_BPP);
+
+	for (int i = 0; i < 2; i++) {
+		req_pg_flip(&req, FB_COOKIE);
+		flipped = expect(r, c, &req, WANT_STATUS, 0, &out,
+				 "PG_FLIP of fb %u (flip %d) -> 0", FB_COOKIE, i + 1);
+		expect_flip_event(r, flipped, FB_COOKIE);
+	}
+}
+
+/* GET_EDID on @c: the block must describe the connector's resolution. */
+static void check_edid(struct run *r, struct evil_conn *c)
+{
+	const uint8_t *buffer = r->edid.pages->addr;
+	uint8_t edid[EVIL_EDID_BLOCK_SIZE];
+	struct evil_edid_facts facts;
+	struct xendispl_req req;
+	struct outcome out;
+	bool got;
+
+	if (r->bailed)
+		return;
+	/* Whatever we read afterwards, the backend wrote. */
+	memset(r->edid.pages->addr, 0, (size_t)EDID_PAGES * VDISPL_XEN_PAGE_SIZE);
+	req_get_edid(&req, evil_buffer_directory(&r->edid), XENDISPL_EDID_MAX_SIZE);
+	got = expect(r, c, &req, WANT_STATUS, 0, &out,
+		     "GET_EDID on connector %u with a %u-octet buffer (%u pages) -> 0", c->index,
+		     XENDISPL_EDID_MAX_SIZE, EDID_PAGES);
+	if (r->bailed)
+		return;
+	if (!evil_tap_result(got && out.resp.op.get_edid.edid_sz == EVIL_EDID_BLOCK_SIZE,
+			     "GET_EDID on connector %u reports edid_sz %u", c->index,
+			     EVIL_EDID_BLOCK_SIZE))
+		evil_tap_diag("got edid_sz %u", out.resp.op.get_edid.edid_sz);
+
+	/* The response came after the backend's write: the ring's barriers order them. */
+	memcpy(edid, buffer, sizeof(edid));
+	evil_edid_inspect(edid, &facts);
+	if (!evil_tap_result(got && facts.header_ok,
+			     "connector %u's EDID starts with 00 FF FF FF FF FF FF 00", c->index))
+		evil_tap_diag("got %02x %02x %02x %02x %02x %02x %02x %02x", edid[0], edid[1],
+			      edid[2], edid[3], edid[4], edid[5], edid[6], edid[7]);
+	if (!evil_tap_result(got && facts.sum == 0,
+			     "connector %u's EDID sums to 0 over its 128 octets", c->index))
+		evil_tap_diag("sum is %u (checksum octet %u)", facts.sum, edid[127]);
+	if (!evil_tap_result(got && facts.pixel_clock != 0 && facts.hactive == c->width &&
+				     facts.vactive == c->height,
+			     "connector %u's EDID preferred timing is its %ux%u resolution",
+			     c->index, c->width, c->height))
+		evil_tap_diag("first detailed timing: %ux%u, pixel clock %u0 kHz", facts.hactive,
+			      facts.vactive, facts.pixel_clock);
+}
+
+static void test_get_edid(struct run *r)
+{
+	struct xendispl_req req;
+	struct outcome out;
+
+	req_get_edid(&req, evil_buffer_directory(&r->edid), VDISPL_XEN_PAGE_SIZE);
+	expect(r, r->c0, &req, WANT_STATUS, -XEN_EINVAL, &out,
+	       "GET_EDID with buffer_sz %u (< XENDISPL_EDID_MAX_SIZE) -> -XEN_EINVAL",
+	       VDISPL_XEN_PAGE_SIZE);
+
+	for (uint32_t i = 0; i < r->ctx->num_conns; i++)
+		check_edid(r, &r->ctx->conns[i]);
+}
+
+static void test_second_connector(struct run *r)
+{
+	struct evil_conn *c1 = &r->ctx->conns[1];
+	struct xendispl_req req;
+	struct outcome out;
+
+	if (r->ctx->num_conns < 2) {
+		evil_tap_skip("the device has one connector",
+			      "DBUF and FB operations on connector 1's ring -> -XEN_EINVAL");
+		return;
+	}
+	/* Each would succeed on connector 0: only the ring it came on is wrong. */
+	req_dbuf_create(&req, DBUF_ON_CONNECTOR1, evil_buffer_directory(&r->dbuf), DBUF_WIDTH,
+			DBUF_HEIGHT, DBUF_BPP, DBUF_SIZE);
+	expect(r, c1, &req, WANT_STATUS, -XEN_EINVAL, &out,
+	       "DBUF_CREATE on connector 1's ring -> -XEN_EINVAL");
+	undo_wrong_dbuf(r, &out, DBUF_ON_CONNECTOR1);
+
+	req_fb_attach(&req, DBUF_COOKIE, FB_ON_CONNECTOR1, DBUF_WIDTH, DBUF_HEIGHT,
+		      DRM_FORMAT_XRGB8888);
+	expect(r, c1, &req, WANT_STATUS, -XEN_EINVAL, &out,
+	       "FB_ATTACH on connector 1's ring -> -XEN_EINVAL");
+
+	req_fb_detach(&req, FB_COOKIE);
+	expect(r, c1, &req, WANT_STATUS, -XEN_EINVAL, &out,
+	       "FB_DETACH of fb %u on connector 1's ring -> -XEN_EINVAL", FB_COOKIE);
+
+	req_dbuf_destroy(&req, DBUF_COOKIE);
+	expect(r, c1, &req, WANT_STATUS, -XEN_EINVAL, &out,
+	       "DBUF_DESTROY of dbuf %u on connector 1's ring -> -XEN_EINVAL", DBUF_COOKIE);
+}
+
+static void test_teardown(struct run *r)
+{
+	struct xendispl_req req;
+	struct outcome out;
+
+	req_dbuf_destroy(&req, DBUF_NEVER_CREATED);
+	expect(r, r->c0, &req, WANT_ERROR, 0, &out,
+	       "DBUF_DESTROY of dbuf %#x that does not exist -> a negative status",
+	       DBUF_NEVER_CREATED);
+
+	req_set_config(&req, 0, 0, 0, 0, 0, 0);
+	expect(r, r->c0, &req, WANT_STATUS, 0, &out, "SET_CONFIG of all zeros (display off) -> 0");
+
+	req_fb_detach(&req, FB_COOKIE);
+	expect(r, r->c0, &req, WANT_STATUS, 0, &out, "FB_DETACH of fb %u -> 0", FB_COOKIE);
+
+	req_dbuf_destroy(&req, DBUF_COOKIE);
+	expect(r, r->c0, &req, WANT_STATUS, 0, &out, "DBUF_DESTROY of dbuf %u -> 0", DBUF_COOKIE);
+}
+
+/* "Closing, InitWait, Connected": what the backend's node read back as. */
+static void format_trail(const struct evil_state_trail *trail, char *out, size_t size)
+{
+	size_t len = 0;
+
+	out[0] = '\0';
+	for (unsigned int i = 0; i < trail->count && len < size; i++)
+		len += (size_t)snprintf(out + len, size - len, "%s%s", i ? ", " : "",
+					vdispl_xenbus_state_name(trail->states[i]));
+	if (!trail->count)
+		snprintf(out, size, "nothing");
+}
+
+/*
+ * Last: claim requests that were never written. The backend must drop the
+ * connection (Closing or Closed) instead of serving garbage or crashing,
+ * and stay away from the broken ring until we act; then we close our side.
+ *
+ * The backend's state node is watched, not only polled: a backend that
+ * writes Closing and at once something else has still reacted, and must be
+ * told apart from one that never noticed. Whether it then stays closed is
+ * a second, separate check.
+ */
+static void test_ring_violation(struct run *r)
+{
+	const unsigned int closed =
+		EVIL_STATE(VDISPL_XENBUS_CLOSING) | EVIL_STATE(VDISPL_XENBUS_CLOSED);
+	enum vdispl_xenbus_state seen = VDISPL_XENBUS_UNKNOWN;
+	struct evil_state_trail trail;
+	char states[200];
+	bool reacted;
+	int ret;
+
+	if (r->bailed)
+		return;
+	evil_xenbus_watch_start(r->ctx, &trail);
+	ret = evil_ring_violate(r->ctx, r->c0, VIOLATION_EXCESS);
+	if (ret) {
+		evil_tap_result(false, "req_prod %u past the last request: notifying the backend",
+				VIOLATION_EXCESS);
+		evil_tap_diag("xenevtchn_notify: %s", strerror(-ret));
+		evil_xenbus_watch_stop(r->ctx, &trail);
+		return;
+	}
+	ret = evil_xenbus_watch_wait(r->ctx, closed, EVIL_CLOSE_TIMEOUT_MS, &trail, &seen);
+	reacted = ret == 0 || trail.writes > 0;
+	format_trail(&trail, states, sizeof(states));
+	if (evil_tap_result(reacted,
+			    "req_prod %u past the last request makes the backend close the "
+			    "device (Closing or Closed within %d s)",
+			    VIOLATION_EXCESS, EVIL_CLOSE_TIMEOUT_MS / 1000))
+		evil_comment("backend state node written %u time(s), read back as: %s",
+			     trail.writes, states);
+	else
+		evil_tap_diag("%s; backend state still %s (%d), its node never written",
+			      strerror(-ret), vdispl_xenbus_state_name(seen), (int)seen);
+
+	if (reacted) {
+		/* Nothing in @closed is wanted now: this waits the full time, recording. */
+		evil_xenbus_watch_wait(r->ctx, 0, STAY_CLOSED_MS, &trail, &seen);
+		format_trail(&trail, states, sizeof(states));
+		if (!evil_tap_result(closed & EVIL_STATE(seen),
+				     "%d s later the backend is still Closing or Closed, not "
+				     "reconnected to the broken ring",
+				     STAY_CLOSED_MS / 1000)) {
+			evil_tap_diag("backend state is %s (%d); its node was written %u time(s) "
+				      "since the violation, read back as: %s",
+				      vdispl_xenbus_state_name(seen), (int)seen, trail.writes,
+				      states);
+			evil_tap_diag("it re-offered the connection (InitWait) to the frontend "
+				      "that broke its ring instead of waiting for it to close "
+				      "or re-initialise");
+		}
+	}
+	evil_xenbus_watch_stop(r->ctx, &trail);
+
+	/* Our side now: the backend unmaps (if it had reconnected) and answers Closed. */
+	if (evil_xenbus_write_state(r->ctx, VDISPL_XENBUS_CLOSED) == 0 &&
+	    evil_xenbus_wait_backend(r->ctx, EVIL_STATE(VDISPL_XENBUS_CLOSED), 0,
+				     EVIL_CLOSE_TIMEOUT_MS, &seen))
+		evil_comment("backend state %s, not Closed, %d s after ours",
+			     vdispl_xenbus_state_name(seen), EVIL_CLOSE_TIMEOUT_MS / 1000);
+}
+
+/* The tests in the order they run, one a line. */
+/* clang-format off */
+static void (*const tests[])(struct run *r) = {
+	test_unknown_operation,
+	test_dbuf_create_invalid,
+	test_dbuf_create_foreign_gref,
+	test_dbuf_create_self_linked,
+	test_dbuf_create_valid,
+	test_fb_attach,
+	test_set_config_and_flip,
+	test_get_edid,
+	test_second_connector,
+	test_teardown,
+	test_ring_violation,
+};
+/* clang-format on */
+
+static int prepare(struct run *r)
+{
+	int ret;
+
+	ret = evil_buffer_create(r->ctx, DBUF_PAGES, "the 64x64 XRGB8888 buffer", &r->dbuf);
+	if (!ret)
+		ret = evil_buffer_create(r->ctx, EDID_PAGES, "the EDID buffer", &r->edid);
+	if (!ret)
+		ret = evil_share_pages(r->ctx, 1, "the page a self-linked directory repeats",
+				       &r->loop_page);
+	if (!ret)
+		ret = evil_share_pages(r->ctx, 1, "the self-linked directory", &r->loop_dir);
+	return ret;
+}
+
+int evil_tests_run(struct evil_ctx *ctx, unsigned int *failed)
+{
+	struct run r = { .ctx = ctx, .c0 = &ctx->conns[0] };
+	int ret;
+
+	*failed = 0;
+	ret = prepare(&r);
+	if (ret)
+		return ret;
+	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
+		tests[i](&r);
+		if (r.bailed) {
+			evil_tap_bail("%s", r.bail_reason);
+			break;
+		}
+	}
+	*failed = evil_tap_finish();
+	/* A bail-out leaves tests unrun: never report that as a pass. */
+	if (r.bailed && *failed == 0)
+		*failed = 1;
+	return 0;
+}
