@@ -9,7 +9,7 @@
  * the sanitizers are not the only oracle.
  *
  * Build and run from the top of the tree (not part of the meson build):
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -I/work/main/protocol \
+ *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Iprotocol \
  *     $(pkg-config --cflags libdrm) tests/fuzz/fuzz-request.c protocol/[a-z]*.c \
  *     -o fuzz-request
  *   ./fuzz-request -max_total_time=60 -max_len=20000
