@@ -15,11 +15,6 @@ for g in $BENCH_GUESTS; do
     lab_wait_guest "$g" "@@GUEST-CMD-DONE" 900
     t1=$(backend_ticks)
     lab_result "cpu-$g" "ticks=$((t1 - t0)),clk_tck=$(getconf CLK_TCK 2>/dev/null || echo 100)"
-    xl destroy "$g" || lab_fail "xl destroy $g failed"
-    i=0
-    while [ "$(xl list | tail -n +3 | wc -l)" -gt 0 ] && [ $i -lt 30 ]; do
-        i=$((i + 1))
-        sleep 1
-    done
+    lab_destroy_guest "$g"
 done
 lab_result status "$(lab_backend_status | tr ' ' ',')"

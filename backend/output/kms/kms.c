@@ -119,40 +119,44 @@ static int pick_connector(struct kms_output *k, const char *wanted)
 	return ret;
 }
 
-static uint32_t prop_id(int fd, uint32_t object, uint32_t type, const char *name)
+/* The property @name of a KMS object: its id and current value. */
+static bool find_prop(int fd, uint32_t object, uint32_t type, const char *name, uint32_t *id,
+		      uint64_t *value)
 {
 	drmModeObjectProperties *props = drmModeObjectGetProperties(fd, object, type);
-	uint32_t id = 0;
+	bool found = false;
 
 	if (!props)
-		return 0;
-	for (uint32_t i = 0; i < props->count_props && !id; i++) {
+		return false;
+	for (uint32_t i = 0; i < props->count_props && !found; i++) {
 		drmModePropertyRes *p = drmModeGetProperty(fd, props->props[i]);
 
-		if (p && strcmp(p->name, name) == 0)
-			id = p->prop_id;
+		if (p && strcmp(p->name, name) == 0) {
+			*id = p->prop_id;
+			*value = props->prop_values[i];
+			found = true;
+		}
 		drmModeFreeProperty(p);
 	}
 	drmModeFreeObjectProperties(props);
-	return id;
+	return found;
+}
+
+static uint32_t prop_id(int fd, uint32_t object, uint32_t type, const char *name)
+{
+	uint32_t id;
+	uint64_t value;
+
+	return find_prop(fd, object, type, name, &id, &value) ? id : 0;
 }
 
 static bool is_primary_plane(int fd, uint32_t plane_id)
 {
-	drmModeObjectProperties *props = drmModeObjectGetProperties(fd, plane_id, DRM_MODE_OBJECT_PLANE);
-	bool primary = false;
+	uint32_t id;
+	uint64_t type;
 
-	if (!props)
-		return false;
-	for (uint32_t i = 0; i < props->count_props; i++) {
-		drmModePropertyRes *p = drmModeGetProperty(fd, props->props[i]);
-
-		if (p && strcmp(p->name, "type") == 0)
-			primary = props->prop_values[i] == DRM_PLANE_TYPE_PRIMARY;
-		drmModeFreeProperty(p);
-	}
-	drmModeFreeObjectProperties(props);
-	return primary;
+	return find_prop(fd, plane_id, DRM_MODE_OBJECT_PLANE, "type", &id, &type) &&
+	       type == DRM_PLANE_TYPE_PRIMARY;
 }
 
 static int find_primary_plane(struct kms_output *k)

@@ -13,11 +13,6 @@ lab_stop_backend KILL
 lab_start_backend
 lab_wait_guest guest "@@ROUND 1 DONE" 90
 lab_result reconnected "$(lab_backend_status | tr ' ' ',')"
-xl destroy guest || lab_fail "xl destroy guest failed"
-i=0
-while [ "$(xl list | tail -n +3 | wc -l)" -gt 0 ] && [ $i -lt 30 ]; do
-    i=$((i + 1))
-    sleep 1
-done
+lab_destroy_guest guest
 lab_result domains-left "$(xl list | tail -n +3 | wc -l)"
 lab_result after "$(lab_backend_status | tr ' ' ',')"

@@ -6,13 +6,7 @@ lab_create_guest
 lab_wait_guest guest "flip connector=0 frame=40" 300
 lab_result before "$(lab_backend_status | tr ' ' ',')"
 lab_log "destroying the guest mid-flip"
-xl destroy guest || lab_fail "xl destroy guest failed"
-# Xen frees a destroyed domain only once nothing maps its pages any more.
-i=0
-while [ "$(xl list | tail -n +3 | wc -l)" -gt 0 ] && [ $i -lt 30 ]; do
-    i=$((i + 1))
-    sleep 1
-done
+lab_destroy_guest guest
 lab_result domains-left "$(xl list | tail -n +3 | wc -l)"
 lab_backend_alive && lab_result backend-alive yes
 lab_result after "$(lab_backend_status | tr ' ' ',')"

@@ -12,10 +12,5 @@ lab_result during "$(lab_backend_status | tr ' ' ',')"
 lab_wait_guest guest "@@GUEST-CMD-DONE" 600
 sleep 1
 lab_shot victim
-xl destroy evil || lab_fail "xl destroy evil failed"
-i=0
-while xl domid evil >/dev/null 2>&1 && [ $i -lt 30 ]; do
-    i=$((i + 1))
-    sleep 1
-done
+lab_destroy_guest evil
 lab_result after "$(lab_backend_status | tr ' ' ',')"

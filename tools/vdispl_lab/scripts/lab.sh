@@ -93,6 +93,18 @@ lab_create_guest() {
     lab_log "guest created: $(xl list | tail -n +2 | awk '{print $1 "(" $2 ")"}' | tr '\n' ' ')"
 }
 
+# lab_destroy_guest NAME: xl destroy, then wait (30 s at most) until Xen has
+# freed the domain; one whose pages something still maps lingers, nameless.
+lab_destroy_guest() {
+    domains=$(xl list | tail -n +2 | wc -l)
+    xl destroy "$1" || lab_fail "xl destroy $1 failed"
+    i=0
+    while [ "$(xl list | tail -n +2 | wc -l)" -ge "$domains" ] && [ $i -lt 30 ]; do
+        i=$((i + 1))
+        sleep 1
+    done
+}
+
 lab_guest_log() {
     echo "$LAB_CONSOLE_DIR/guest-${1:-guest}.log"
 }
