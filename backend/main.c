@@ -79,40 +79,34 @@ __attribute__((format(printf, 1, 2))) static int fail(const char *fmt, ...)
 	return 2;
 }
 
-static int copy_string(char *dst, const char *src, const char *what)
+/*
+ * An option is a [backend] key given on the command line: it goes through
+ * the config file's own checks, as a one-key file parsed over the real one.
+ */
+static int override(struct vdispl_config *config, const char *key, const char *value)
 {
-	if (strlen(src) >= VDISPL_CONFIG_STR || !src[0])
-		return fail("%s: empty or too long", what);
-	strcpy(dst, src);
-	return 0;
+	char text[64 + VDISPL_CONFIG_STR], error[256];
+	const char *why = error;
+	int n;
+
+	if (!value)
+		return 0;
+	n = snprintf(text, sizeof(text), "[backend]\n%s = %s\n", key, value);
+	if (strchr(value, '\n') || n < 0 || (size_t)n >= sizeof(text))
+		return fail("--%s: not a value", key);
+	if (vdispl_config_parse_string(config, text, error, sizeof(error)) == 0)
+		return 0;
+	/* "line 2: bad value ..." is about our one-key file, not the user's. */
+	if (strncmp(error, "line ", 5) == 0 && strchr(error, ' ') && strstr(error, ": "))
+		why = strstr(error, ": ") + 2;
+	return fail("--%s %s: %s", key, value, why);
 }
 
 static int apply_overrides(struct vdispl_config *config, const struct overrides *o)
 {
-	struct vdispl_output_config *d = &config->defaults;
-
-	if (o->output) {
-		if (strcmp(o->output, "kms") == 0)
-			d->kind = VDISPL_OUTPUT_KMS;
-		else if (strcmp(o->output, "headless") == 0)
-			d->kind = VDISPL_OUTPUT_HEADLESS;
-		else
-			return fail("--output %s: want kms or headless", o->output);
-	}
-	if (o->drm_device && copy_string(d->drm_device, o->drm_device, "--drm-device"))
+	if (override(config, "output", o->output) || override(config, "drm-device", o->drm_device) ||
+	    override(config, "png-dir", o->png_dir) || override(config, "png-every", o->png_every))
 		return 2;
-	if (o->png_dir && copy_string(d->png_dir, o->png_dir, "--png-dir"))
-		return 2;
-	if (o->png_every) {
-		char *end;
-		unsigned long n;
-
-		errno = 0;
-		n = strtoul(o->png_every, &end, 10);
-		if (errno || *end || end == o->png_every || n > UINT32_MAX || o->png_every[0] == '-')
-			return fail("--png-every %s: want a number of flips", o->png_every);
-		d->png_every = (uint32_t)n;
-	}
 	return 0;
 }
 
@@ -170,8 +164,10 @@ static int parse_args(int argc, char **argv, struct vdispl_config *config)
 	vdispl_config_init(config);
 	if (config_path) {
 		ret = vdispl_config_parse_file(config, config_path, error, sizeof(error));
+		/* Parse errors say "line N: ..."; read errors name the file already. */
 		if (ret)
-			return fail("%s", error);
+			return strncmp(error, "line ", 5) ? fail("%s", error)
+							  : fail("%s: %s", config_path, error);
 	}
 	return apply_overrides(config, &o);
 }

@@ -15,7 +15,7 @@ cleanup() {
     rm -rf "$dir"
 }
 trap cleanup EXIT
-. "$(dirname "$0")/tap.sh"
+. "$(dirname "$0")/../tap.sh"
 
 # Failures show what the client printed.
 fail() {

@@ -8,7 +8,7 @@ set -u
 tool=$1
 dir=$(mktemp -d) || exit 99
 trap 'rm -rf "$dir"' EXIT
-. "$(dirname "$0")/tap.sh"
+. "$(dirname "$0")/../tap.sh"
 
 # Failures show what the tool printed.
 fail() {
