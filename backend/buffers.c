@@ -40,12 +40,6 @@ static int walk_directory(struct vdispl_buffers *bufs, grant_ref_t first, uint32
 	return ret;
 }
 
-int vdispl_buffers_read_directory(struct vdispl_buffers *bufs, grant_ref_t first,
-				  uint32_t num_grefs, grant_ref_t *grefs)
-{
-	return walk_directory(bufs, first, num_grefs, grefs, false);
-}
-
 static struct vdispl_dbuf *dbuf_find(struct vdispl_buffers *bufs, uint64_t cookie)
 {
 	for (struct vdispl_dbuf *d = bufs->dbufs; d; d = d->next)
@@ -66,8 +60,7 @@ struct vdispl_fb *vdispl_fb_find(struct vdispl_buffers *bufs, uint64_t cookie)
 static int dbuf_map(struct vdispl_buffers *bufs, struct vdispl_dbuf *dbuf, grant_ref_t *grefs)
 {
 	const struct vdispl_dbuf_create *params = &dbuf->params;
-	int ret = vdispl_buffers_read_directory(bufs, params->gref_directory, params->num_grefs,
-						grefs);
+	int ret = walk_directory(bufs, params->gref_directory, params->num_grefs, grefs, false);
 
 	if (ret)
 		return ret;
@@ -284,7 +277,7 @@ int vdispl_buffers_write_edid(struct vdispl_buffers *bufs, grant_ref_t first, ui
 
 	if (!grefs)
 		return -XEN_ENOMEM;
-	ret = vdispl_buffers_read_directory(bufs, first, num_grefs, grefs);
+	ret = walk_directory(bufs, first, num_grefs, grefs, false);
 	if (ret)
 		goto out;
 	/* Only the pages the EDID lands on; the guest zeroed the rest. */

@@ -47,14 +47,6 @@ struct vdispl_buffers {
 	struct vdispl_fb *fbs;
 };
 
-/*
- * Read the page directory starting at @first, describing @num_grefs pages,
- * into @grefs: one page mapped, copied out and unmapped at a time.
- * Returns 0 or a negative Xen status.
- */
-int vdispl_buffers_read_directory(struct vdispl_buffers *bufs, grant_ref_t first,
-				  uint32_t num_grefs, grant_ref_t *grefs);
-
 /* DBUF_CREATE. Returns 0 or a negative Xen status. */
 int vdispl_dbuf_create(struct vdispl_buffers *bufs, const struct vdispl_dbuf_create *params);
 /* DBUF_DESTROY: also detaches its framebuffers, calling @fb_gone for each. */

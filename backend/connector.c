@@ -268,7 +268,6 @@ static void send_flip_event(struct vdispl_connector *c, uint64_t fb_cookie)
 		vdispl_log(WARN, c->tag, "event page full: frontend is not consuming events");
 		return;
 	}
-	c->events_sent++;
 	vdispl_log(DEBUG, c->tag, "flip event id %u for fb %#llx", (unsigned)(uint16_t)(c->events.next_id - 1),
 		   (unsigned long long)fb_cookie);
 	vdispl_evtchn_notify(c->dev->backend->evtchn, (uint32_t)c->evt_port);
@@ -322,7 +321,6 @@ static void output_done(void *data)
 	if (!c->flip_in_flight)
 		return;
 	c->flip_in_flight = false;
-	c->flips++;
 	c->dev->backend->flips++;
 	send_flip_event(c, c->in_flight_cookie);
 	if (c->flip_queued) {

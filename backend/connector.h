@@ -46,9 +46,6 @@ struct vdispl_connector {
 	uint64_t in_flight_cookie;
 	bool flip_queued;
 	uint64_t queued_cookie;
-
-	uint64_t flips;
-	uint64_t events_sent;
 };
 
 /*

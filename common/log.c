@@ -21,11 +21,6 @@ void vdispl_log_set_level(enum vdispl_log_level level)
 	current_level = level;
 }
 
-enum vdispl_log_level vdispl_log_get_level(void)
-{
-	return current_level;
-}
-
 void vdispl_log_set_sink(vdispl_log_sink_fn sink)
 {
 	current_sink = sink;

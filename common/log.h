@@ -21,7 +21,6 @@ enum vdispl_log_level {
 typedef void (*vdispl_log_sink_fn)(enum vdispl_log_level level, const char *line);
 
 void vdispl_log_set_level(enum vdispl_log_level level);
-enum vdispl_log_level vdispl_log_get_level(void);
 
 /* Replace the sink; NULL restores the stderr sink. */
 void vdispl_log_set_sink(vdispl_log_sink_fn sink);

@@ -10,32 +10,11 @@ dir=$(mktemp -d) || exit 99
 trap 'rm -rf "$dir"' EXIT
 . "$(dirname "$0")/../tap.sh"
 
+TAP_OUT=$dir/out
+
 # Failures show what the tool printed.
 fail() {
     not_ok "$1" "" "$dir/out"
-}
-
-# expect STATUS DESCRIPTION COMMAND...: run it, stdout and stderr to $dir/out
-expect() {
-    want=$1
-    what=$2
-    shift 2
-    "$@" >"$dir/out" 2>&1
-    got=$?
-    if [ "$got" -eq "$want" ]; then
-        ok "$what (exit $got)"
-    else
-        fail "$what: exit $got, want $want"
-    fi
-}
-
-# output_matches REGEX DESCRIPTION: $dir/out of the last command
-output_matches() {
-    if grep -Eq "$1" "$dir/out"; then
-        ok "$2"
-    else
-        fail "$2: no line matches '$1'"
-    fi
 }
 
 expect 0 "write frame 42 of connector 1" \
