@@ -42,7 +42,7 @@ class Lab:
 
     # ---- running ----
     def boot(self, name, connectors, domu_cmd, scenario, dom0_files=None, domu_programs=(),
-             timeout=900):
+             dom0_programs=(), timeout=900):
         path = next(os.path.join(d, scenario) for d in SCENARIO_DIRS
                     if os.path.exists(os.path.join(d, scenario)))
         with open(path) as f:
@@ -51,6 +51,7 @@ class Lab:
         s = session.Session(out, self.binaries["vdispl-backend"], self.binaries["vdispl-client"],
                             session.parse_connectors(connectors), domu_cmd, text,
                             dom0_files=dom0_files, domu_programs=domu_programs,
+                            dom0_programs=[self.binaries[p] for p in dom0_programs],
                             timeout=timeout, echo=self.echo)
         result = s.run()
         self.ok(result.ok, "%s: the lab run finished (%s)" % (name, out),

@@ -22,6 +22,7 @@ def build():
         "vdispl-backend": os.path.join(d, "backend", "vdispl-backend"),
         "vdispl-client": os.path.join(d, "tools", "vdispl-client"),
         "vdispl-frame-check": os.path.join(d, "tools", "vdispl-frame-check"),
+        "vdispl-dmabuf-check": os.path.join(d, "tools", "vdispl-dmabuf-check"),
     }
     # Built where libxen is, for tests that speak displif from a guest.
     binaries["vdispl-evil-frontend"] = os.path.join(d, "tools", "vdispl-evil-frontend")

@@ -63,6 +63,24 @@ def fetch(packages):
     return [os.path.join(archives, f) for f in files]
 
 
+def download(package, version):
+    """The .deb of @package at exactly @version, without its dependencies
+    (cached)."""
+    archives = cache.directory("debs")
+    pattern = re.compile(r"^%s_(\d+%%3a)?%s_[a-z0-9]+\.deb$" % (re.escape(package),
+                                                                re.escape(version.split(":")[-1])))
+    found = [f for f in os.listdir(archives) if pattern.match(f)]
+    if not found:
+        proc = subprocess.run(["apt-get", "-q", "download", "%s=%s" % (package, version)],
+                              cwd=archives, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              text=True)
+        found = [f for f in os.listdir(archives) if pattern.match(f)]
+        if proc.returncode != 0 or not found:
+            raise LabError("apt-get download %s=%s failed:\n%s" % (package, version,
+                                                                   proc.stdout[-1500:]))
+    return os.path.join(archives, found[0])
+
+
 def package_name(deb_path):
     return os.path.basename(deb_path).split("_", 1)[0]
 

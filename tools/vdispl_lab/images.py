@@ -39,7 +39,9 @@ GUEST_PACKAGES = [KERNEL_PACKAGE, "busybox-static", "libgcc-s1", "libdrm2"]
 
 # Dom0: event channels, grant mapping and sharing, privcmd/xenfs for the
 # toolstack, and bochs for the KMS display QEMU captures.
-DOM0_MODULES = ["xen-evtchn", "xen-gntdev", "xen-gntalloc", "xen-privcmd", "xenfs", "bochs"]
+DOM0_MODULES = ["xen-evtchn", "xen-gntdev", "xen-gntalloc", "xen-privcmd", "xenfs", "bochs",
+                # What vkms, built out of tree (kmod.py), needs besides drm.
+                "drm_shmem_helper", "drm_kms_helper"]
 # The guest: the mainline frontend, unchanged; event channels and grant
 # sharing for user-space frontends (tests that speak displif themselves).
 GUEST_MODULES = ["drm_xen_front", "xen-evtchn", "xen-gntalloc"]
@@ -144,6 +146,8 @@ class Kernel:
         if not roots:
             raise LabError("no linux-image package with modules in the set")
         self.root = roots[0]
+        # linux-image-6.1.0-57-amd64_6.1.192-3_amd64 -> 6.1.192-3
+        self.package_version = os.path.basename(self.root).split("_")[1]
         moddir = os.path.join(self.root, "lib/modules")
         versions = os.listdir(moddir)
         if len(versions) != 1:

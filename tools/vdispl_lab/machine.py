@@ -64,6 +64,9 @@ class Machine:
             "-qmp", "unix:%s,server=on,wait=off" % self.qmp_path,
             "-monitor", "none",
         ]
+        # QEMU's edu device: a real DMA master for the zero-copy DMA proof
+        # (tests/kernel/edu-check), its DMA addresses unclamped.
+        self.cmd += ["-device", "edu,bus=pcie.0,addr=0x1e,dma_mask=0xffffffffffffffff"]
         for head in range(heads):
             # Fixed PCI slots, so Dom0 enumerates head N as /dev/dri/cardN.
             # Modes up to 2560x1600, and VRAM for two buffers of that.

@@ -46,10 +46,18 @@ def _copy_package_files(tree, root):
                 tree.add(src, rel)
 
 
-def guest_initrd(base, work, client, command, files=(), packages=(), programs=()):
+def _add_modules(tree, modules):
+    # Loaded with insmod by path: the base images' module index stays as is.
+    for ko in modules:
+        tree.add(ko, "lab/modules/" + os.path.basename(ko))
+
+
+def guest_initrd(base, work, client, command, files=(), packages=(), programs=(), modules=()):
     """The guest's initramfs for one run: base + overlay, written under @work.
-    @programs are more host binaries for the guest's /usr/bin."""
+    @programs are more host binaries for the guest's /usr/bin, @modules
+    kernel modules for /lab/modules."""
     tree = Tree(os.path.join(work, "guest-overlay"))
+    _add_modules(tree, modules)
     search = [tree.host("usr/lib/x86_64-linux-gnu")] + base.packages.lib_dirs() + HOST_LIB_DIRS
     added = [tree.add(client, "usr/bin/vdispl-client", 0o755)] + [
         tree.add(p, "usr/bin/" + os.path.basename(p), 0o755) for p in programs]
@@ -79,10 +87,13 @@ def guest_initrd(base, work, client, command, files=(), packages=(), programs=()
     return _concat([base.archive, overlay], os.path.join(work, "guest-initrd.cpio"))
 
 
-def dom0_initrd(base, work, backend, scenario, guest_initrd_path, files=None, programs=()):
+def dom0_initrd(base, work, backend, scenario, guest_initrd_path, files=None, programs=(),
+                modules=()):
     """Dom0's initramfs for one run. @files maps image paths to text;
-    @programs are more host binaries for Dom0's /usr/bin."""
+    @programs are more host binaries for Dom0's /usr/bin, @modules kernel
+    modules for /lab/modules."""
     tree = Tree(os.path.join(work, "dom0-overlay"))
+    _add_modules(tree, modules)
     search = [tree.host("usr/lib/x86_64-linux-gnu")] + base.packages.lib_dirs() + HOST_LIB_DIRS
     programs = [tree.add(backend, "usr/bin/vdispl-backend", 0o755)] + [
         tree.add(p, "usr/bin/" + os.path.basename(p), 0o755) for p in programs]

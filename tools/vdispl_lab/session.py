@@ -11,7 +11,7 @@ import shutil
 import signal
 import time
 
-from . import images, overlay
+from . import images, kmod, overlay
 from .errors import LabError
 from .machine import Machine
 
@@ -127,13 +127,17 @@ class Session:
         dom0 = images.Dom0Base()
         self.echo("lab: preparing guest image")
         guest = images.GuestBase()
+        self.echo("lab: building kernel modules for %s" % dom0.kernel.version)
+        modules = kmod.for_lab(dom0.kernel)
         guest_initrd = overlay.guest_initrd(guest, work, self.client, self.domu_cmd,
-                                            self.domu_files, self.domu_pkgs, self.domu_programs)
+                                            self.domu_files, self.domu_pkgs, self.domu_programs,
+                                            modules["guest"])
         files = {"lab/guest.cfg": guest_cfg(self.connectors),
                  "lab/backend.ini": backend_ini(self.connectors)}
         files.update(self.dom0_files)
         dom0_initrd = overlay.dom0_initrd(dom0, work, self.backend, self.scenario,
-                                          guest_initrd, files, self.dom0_programs)
+                                          guest_initrd, files, self.dom0_programs,
+                                          modules["dom0"])
         return dom0, dom0_initrd
 
     def run(self):

@@ -27,11 +27,32 @@ lab_boot() {
     # gntalloc shares at most 1024 pages by default, less than two 1024x768
     # buffers: backend-allocated (be-alloc) guests need more.
     modprobe xen-gntalloc limit=131072 || lab_fail "modprobe xen-gntalloc failed"
+    # vdispl's Dom0 module, as users would have it (built for this kernel).
+    lab_load_module vdispl-dmabuf
     mount -t xenfs xenfs /proc/xen || lab_fail "cannot mount xenfs"
     xenstored --pid-file /run/xenstored.pid || lab_fail "xenstored did not start"
     xen-init-dom0 >/dev/null || lab_fail "xen-init-dom0 failed"
     xenconsoled --log=guest --log-dir="$LAB_CONSOLE_DIR" || lab_fail "xenconsoled did not start"
     lab_log "Dom0 up: $(ls /dev/dri | tr '\n' ' ')"
+}
+
+# lab_load_module NAME [PARAMS...]: insmod /lab/modules/NAME.ko (built out
+# of tree for this kernel; their dependencies come from the image's modules).
+lab_load_module() {
+    name=$1
+    shift
+    insmod "/lab/modules/$name.ko" "$@" || lab_fail "insmod $name failed: $(dmesg | tail -n 3)"
+}
+
+# lab_kernel_trouble: count the kernel's oopses, BUGs, WARNs and leaks so far.
+lab_kernel_trouble() {
+    dmesg | grep -c -E "Oops|BUG:|WARNING:|general protection|leaked|Call Trace"
+}
+
+# lab_xen_trouble: count what Xen logged about grants misused or domains
+# crashed (an implicit unmap of a granted PTE crashes Dom0 itself).
+lab_xen_trouble() {
+    xl dmesg | grep -c -i -E "domain_crash|implicitly unmap|crashed|Bad grant|grant_table.*(fail|error)"
 }
 
 # lab_start_backend [ARGS...]: vdispl-backend with /lab/backend.ini, its log

@@ -1,0 +1,372 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * DOC: a domain's grant references, mapped into Dom0 and exported
+ *
+ * Mapping: references are mapped in batches into pages from the
+ * unpopulated-page pool, every entry's status checked; the first refusal
+ * unmaps everything mapped so far. On x86 GNTMAP_device_map also asks Xen
+ * for the device (IOMMU) mapping, since these pages are meant for DMA.
+ *
+ * Translation: a grant-mapped page sits on a Dom0 frame that is not the
+ * guest's. Each page's bus address comes from the p2m (pfn_to_bfn), the
+ * same translation Xen's DMA ops make, and dmabuf.c checks every DMA
+ * address the DMA API gives an importer against it.
+ */
+#include <linux/dma-buf.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <xen/page.h>
+#include <xen/xen.h>
+#include <asm/xen/page.h>
+
+#include "dma-segments.h"
+#include "internal.h"
+
+#define MAP_BATCH 512u
+
+static atomic_t last_id = ATOMIC_INIT(0);
+
+static int gntst_to_errno(s16 status)
+{
+	switch (status) {
+	case GNTST_bad_domain:
+		return -ESRCH;
+	case GNTST_bad_gntref:
+		return -ENOENT;
+	case GNTST_permission_denied:
+		return -EACCES;
+	case GNTST_no_device_space:
+	case GNTST_no_space:
+		return -EBUSY;
+	default:
+		return -EIO;
+	}
+}
+
+static unsigned int map_flags(const struct vdispl_dmabuf_buffer *buf)
+{
+	unsigned int flags = GNTMAP_host_map;
+
+	if (!(buf->flags & VDISPL_DMABUF_WRITABLE))
+		flags |= GNTMAP_readonly;
+	if (IS_ENABLED(CONFIG_X86))
+		flags |= GNTMAP_device_map;
+	return flags;
+}
+
+static unsigned long kaddr(struct page *page)
+{
+	return (unsigned long)pfn_to_kaddr(page_to_pfn(page));
+}
+
+/*
+ * Unmap every page with a valid handle. Returns 0, or -EIO when Xen refused
+ * an unmap: those pages stay mapped and must never go back to the pool.
+ */
+static int unmap_pages(struct vdispl_dmabuf_buffer *buf)
+{
+	struct gntab_unmap_queue_data queue = { 0 };
+	struct gnttab_unmap_grant_ref *ops;
+	struct page **pages;
+	unsigned int flags = map_flags(buf);
+	u32 i, n = 0;
+	int ret = 0;
+
+	ops = kvcalloc(buf->count, sizeof(*ops), GFP_KERNEL);
+	pages = kvcalloc(buf->count, sizeof(*pages), GFP_KERNEL);
+	if (!ops || !pages) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < buf->count; i++) {
+		if (buf->handles[i] == INVALID_GRANT_HANDLE)
+			continue;
+		gnttab_set_unmap_op(&ops[n], kaddr(buf->pages[i]), flags, buf->handles[i]);
+		ops[n].dev_bus_addr = buf->dev_bus_addr[i];
+		pages[n++] = buf->pages[i];
+	}
+	if (!n)
+		goto out;
+	queue.unmap_ops = ops;
+	queue.pages = pages;
+	queue.count = n;
+	ret = gnttab_unmap_refs_sync(&queue);
+	for (i = 0, n = 0; i < buf->count; i++) {
+		if (buf->handles[i] == INVALID_GRANT_HANDLE)
+			continue;
+		if (!ret && ops[n].status == GNTST_okay)
+			buf->handles[i] = INVALID_GRANT_HANDLE;
+		n++;
+	}
+	for (i = 0; i < buf->count; i++)
+		if (buf->handles[i] != INVALID_GRANT_HANDLE)
+			ret = -EIO;
+out:
+	kvfree(pages);
+	kvfree(ops);
+	if (ret)
+		pr_err("buffer %u of dom%u: unmapping its grants failed (%d); pages leaked\n",
+		       buf->id, buf->domid, ret);
+	return ret;
+}
+
+/* Map pages [first, first + n); report the first refusal in @args. */
+static int map_batch(struct vdispl_dmabuf_buffer *buf, struct gnttab_map_grant_ref *ops,
+		     u32 first, u32 n, struct vdispl_dmabuf_export *args)
+{
+	unsigned int flags = map_flags(buf);
+	int ret = 0;
+	u32 i;
+
+	for (i = 0; i < n; i++) {
+		gnttab_set_map_op(&ops[i], kaddr(buf->pages[first + i]), flags,
+				  buf->refs[first + i], buf->domid);
+		/* Entries Xen never reached must not look mapped. */
+		ops[i].status = GNTST_general_error;
+		ops[i].handle = INVALID_GRANT_HANDLE;
+	}
+	/* Its return value only repeats what the statuses say. */
+	gnttab_map_refs(ops, NULL, buf->pages + first, n);
+	for (i = 0; i < n; i++) {
+		if (ops[i].status == GNTST_okay) {
+			buf->handles[first + i] = ops[i].handle;
+			buf->dev_bus_addr[first + i] = ops[i].dev_bus_addr;
+		} else if (!ret) {
+			ret = gntst_to_errno(ops[i].status);
+			args->failed = first + i;
+			args->status = ops[i].status;
+		}
+	}
+	return ret;
+}
+
+static int map_all(struct vdispl_dmabuf_buffer *buf, struct vdispl_dmabuf_export *args)
+{
+	struct gnttab_map_grant_ref *ops;
+	int ret = 0;
+	u32 first;
+
+	ops = kvcalloc(min(buf->count, MAP_BATCH), sizeof(*ops), GFP_KERNEL);
+	if (!ops)
+		return -ENOMEM;
+	for (first = 0; first < buf->count && !ret; first += MAP_BATCH)
+		ret = map_batch(buf, ops, first, min(buf->count - first, MAP_BATCH), args);
+	kvfree(ops);
+	if (ret)
+		unmap_pages(buf);
+	return ret;
+}
+
+/* The p2m-aware translation: each page's bus frame, not its Dom0 pfn. */
+static void translate(struct vdispl_dmabuf_buffer *buf)
+{
+	u32 i;
+
+	for (i = 0; i < buf->count; i++)
+		buf->bus[i] = (u64)pfn_to_bfn(page_to_xen_pfn(buf->pages[i])) << XEN_PAGE_SHIFT;
+	buf->bus_segments = vdispl_dma_segments_build(buf->bus, buf->count, PAGE_SIZE, NULL,
+						      NULL, 0);
+}
+
+static void free_arrays(struct vdispl_dmabuf_buffer *buf)
+{
+	kvfree(buf->refs);
+	kvfree(buf->pages);
+	kvfree(buf->handles);
+	kvfree(buf->dev_bus_addr);
+	kvfree(buf->bus);
+}
+
+static int alloc_arrays(struct vdispl_dmabuf_buffer *buf)
+{
+	u32 i;
+
+	buf->refs = kvcalloc(buf->count, sizeof(*buf->refs), GFP_KERNEL);
+	buf->pages = kvcalloc(buf->count, sizeof(*buf->pages), GFP_KERNEL);
+	buf->handles = kvcalloc(buf->count, sizeof(*buf->handles), GFP_KERNEL);
+	buf->dev_bus_addr = kvcalloc(buf->count, sizeof(*buf->dev_bus_addr), GFP_KERNEL);
+	buf->bus = kvcalloc(buf->count, sizeof(*buf->bus), GFP_KERNEL);
+	if (!buf->refs || !buf->pages || !buf->handles || !buf->dev_bus_addr || !buf->bus)
+		return -ENOMEM;
+	for (i = 0; i < buf->count; i++)
+		buf->handles[i] = INVALID_GRANT_HANDLE;
+	return 0;
+}
+
+/* Take @count pages from @ctx's cap; -ENOSPC if they do not fit. */
+static int reserve(struct vdispl_dmabuf_context *ctx, u32 count)
+{
+	int ret = 0;
+
+	mutex_lock(&ctx->lock);
+	if (ctx->pages_live + count > READ_ONCE(vdispl_dmabuf_max_file_pages))
+		ret = -ENOSPC;
+	else
+		ctx->pages_live += count;
+	mutex_unlock(&ctx->lock);
+	return ret;
+}
+
+static void unreserve(struct vdispl_dmabuf_context *ctx, u32 count)
+{
+	mutex_lock(&ctx->lock);
+	ctx->pages_live -= count;
+	mutex_unlock(&ctx->lock);
+}
+
+int vdispl_dmabuf_export(struct vdispl_dmabuf_context *ctx,
+			 struct vdispl_dmabuf_export *args, const u32 __user *refs,
+			 struct dma_buf **out)
+{
+	DEFINE_DMA_BUF_EXPORT_INFO(info);
+	struct vdispl_dmabuf_buffer *buf;
+	struct dma_buf *dmabuf;
+	int ret;
+
+	if (!args->count || args->count > READ_ONCE(vdispl_dmabuf_max_buffer_pages) ||
+	    args->flags & ~VDISPL_DMABUF_WRITABLE)
+		return -EINVAL;
+	ret = reserve(ctx, args->count);
+	if (ret)
+		return ret;
+	buf = kzalloc(sizeof(*buf), GFP_KERNEL);
+	if (!buf) {
+		ret = -ENOMEM;
+		goto err_buf;
+	}
+	buf->ctx = ctx;
+	buf->domid = args->domid;
+	buf->count = args->count;
+	buf->flags = args->flags;
+	mutex_init(&buf->lock);
+	INIT_LIST_HEAD(&buf->attachments);
+	ret = alloc_arrays(buf);
+	if (ret)
+		goto err_arrays;
+	if (copy_from_user(buf->refs, refs, (size_t)buf->count * sizeof(u32))) {
+		ret = -EFAULT;
+		goto err_arrays;
+	}
+	ret = gnttab_alloc_pages(buf->count, buf->pages);
+	if (ret)
+		goto err_arrays;
+	ret = map_all(buf, args);
+	if (ret)
+		goto err_map;
+	translate(buf);
+
+	buf->id = atomic_inc_return(&last_id);
+	info.exp_name = KBUILD_MODNAME;
+	info.owner = THIS_MODULE;
+	info.ops = &vdispl_dmabuf_ops;
+	info.size = (size_t)buf->count << PAGE_SHIFT;
+	info.flags = O_RDWR;
+	info.priv = buf;
+	dmabuf = dma_buf_export(&info);
+	if (IS_ERR(dmabuf)) {
+		ret = PTR_ERR(dmabuf);
+		goto err_export;
+	}
+	buf->dmabuf = dmabuf;
+	kref_get(&ctx->ref);
+	mutex_lock(&ctx->lock);
+	list_add_tail(&buf->link, &ctx->buffers);
+	ctx->buffers_live++;
+	mutex_unlock(&ctx->lock);
+
+	args->id = buf->id;
+	args->bus_segments = buf->bus_segments;
+	*out = dmabuf;
+	return 0;
+
+err_export:
+	if (unmap_pages(buf))
+		goto err_arrays; /* pages still mapped: leak, never reuse */
+err_map:
+	gnttab_free_pages(buf->count, buf->pages);
+err_arrays:
+	free_arrays(buf);
+	kfree(buf);
+err_buf:
+	unreserve(ctx, args->count);
+	return ret;
+}
+
+/* The dma-buf is gone: nobody maps the pages any more. */
+void vdispl_dmabuf_release(struct vdispl_dmabuf_buffer *buf)
+{
+	struct vdispl_dmabuf_context *ctx = buf->ctx;
+
+	if (WARN(buf->vmap || buf->mmaps || buf->num_attachments,
+		 "buffer %u released while still mapped\n", buf->id))
+		return; /* leak rather than free what is in use */
+	if (!unmap_pages(buf))
+		gnttab_free_pages(buf->count, buf->pages);
+
+	mutex_lock(&ctx->lock);
+	list_del(&buf->link);
+	ctx->buffers_live--;
+	ctx->pages_live -= buf->count;
+	/* Full: forget the oldest id, the reader can recount with STATS. */
+	if (kfifo_is_full(&ctx->released))
+		kfifo_skip(&ctx->released);
+	kfifo_put(&ctx->released, buf->id);
+	mutex_unlock(&ctx->lock);
+	wake_up_interruptible(&ctx->released_wait);
+
+	free_arrays(buf);
+	kfree(buf);
+	vdispl_dmabuf_context_put(ctx);
+}
+
+int vdispl_dmabuf_query(struct vdispl_dmabuf_query *args,
+			struct vdispl_dmabuf_range __user *ranges)
+{
+	struct vdispl_dma_segment *segs = NULL;
+	struct vdispl_dmabuf_buffer *buf;
+	struct dma_buf *dmabuf;
+	u32 n, i;
+	int ret = 0;
+
+	dmabuf = dma_buf_get(args->fd);
+	if (IS_ERR(dmabuf))
+		return PTR_ERR(dmabuf);
+	if (dmabuf->ops != &vdispl_dmabuf_ops) {
+		ret = -EINVAL;
+		goto out;
+	}
+	buf = dmabuf->priv;
+	args->id = buf->id;
+	args->domid = buf->domid;
+	args->pages = buf->count;
+	args->flags = buf->flags;
+	args->bus_segments = buf->bus_segments;
+	mutex_lock(&buf->lock);
+	args->attachments = buf->num_attachments;
+	args->dma_segments = buf->dma_segments;
+	args->vmaps = buf->vmap ? 1 : 0;
+	args->mmaps = buf->mmaps;
+	args->cpu_accesses = buf->cpu_accesses;
+	mutex_unlock(&buf->lock);
+
+	n = min(args->max_ranges, buf->bus_segments);
+	if (!ranges || !n)
+		goto out;
+	segs = kvcalloc(n, sizeof(*segs), GFP_KERNEL);
+	if (!segs) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	vdispl_dma_segments_build(buf->bus, buf->count, PAGE_SIZE, NULL, segs, n);
+	for (i = 0; i < n && !ret; i++) {
+		struct vdispl_dmabuf_range r = { .addr = segs[i].addr, .len = segs[i].len };
+
+		if (copy_to_user(&ranges[i], &r, sizeof(r)))
+			ret = -EFAULT;
+	}
+out:
+	kvfree(segs);
+	dma_buf_put(dmabuf);
+	return ret;
+}

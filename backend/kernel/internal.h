@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * DOC: vdispl-dmabuf internals
+ *
+ * A context is one open file of the misc device. A buffer is one export:
+ * a domain's grant references mapped into Dom0 pages, wrapped in a dma-buf.
+ * The buffer lives until the dma-buf is released (the last fd, importer and
+ * CPU mapping gone); it keeps its context alive until then, and the dma-buf
+ * core keeps the module loaded.
+ */
+#ifndef VDISPL_DMABUF_INTERNAL_H
+#define VDISPL_DMABUF_INTERNAL_H
+
+#include <linux/dma-buf.h>
+#include <linux/kfifo.h>
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/wait.h>
+#include <xen/grant_table.h>
+
+#include "vdispl-dmabuf.h"
+
+/* Released ids a context keeps until read(); older ones are dropped beyond. */
+#define VDISPL_DMABUF_RELEASED_FIFO 1024
+
+struct vdispl_dmabuf_context {
+	struct kref ref; /* the open file and each live buffer */
+	struct mutex lock;
+	struct list_head buffers; /* live */
+	u32 buffers_live;
+	u64 pages_live;
+	wait_queue_head_t released_wait;
+	DECLARE_KFIFO(released, u32, VDISPL_DMABUF_RELEASED_FIFO);
+};
+
+/* A second mapping of the grants, for the CPU: the kernel's or a process's. */
+struct vdispl_dmabuf_remap {
+	void *vaddr;		   /* vmap: the kernel address */
+	u64 *pte_maddr;		   /* PV: machine address of each page's PTE */
+	grant_handle_t *handles;   /* PV: each page's grant handle, or invalid */
+	u32 mapped;		   /* PV: pages with a valid handle */
+};
+
+struct vdispl_dmabuf_buffer {
+	struct vdispl_dmabuf_context *ctx;
+	struct list_head link; /* in ctx->buffers */
+	struct dma_buf *dmabuf;
+	u32 id;
+	u32 domid;
+	u32 count;
+	u32 flags;
+	grant_ref_t *refs;
+	struct page **pages;
+	grant_handle_t *handles; /* of the Dom0 mapping */
+	u64 *dev_bus_addr;	 /* what Xen's map op returned, for the unmap */
+	u64 *bus;		 /* each page's bus address through the p2m */
+	u32 bus_segments;
+
+	struct mutex lock; /* what follows */
+	struct list_head attachments;
+	u32 num_attachments;
+	u32 dma_segments;
+	struct vdispl_dmabuf_remap *vmap;
+	u32 mmaps;
+	u32 cpu_accesses;
+};
+
+/* buffer.c */
+int vdispl_dmabuf_export(struct vdispl_dmabuf_context *ctx,
+			 struct vdispl_dmabuf_export *args, const u32 __user *refs,
+			 struct dma_buf **dmabuf);
+void vdispl_dmabuf_release(struct vdispl_dmabuf_buffer *buf);
+int vdispl_dmabuf_query(struct vdispl_dmabuf_query *args,
+			struct vdispl_dmabuf_range __user *ranges);
+void vdispl_dmabuf_context_put(struct vdispl_dmabuf_context *ctx);
+
+/* dmabuf.c */
+extern const struct dma_buf_ops vdispl_dmabuf_ops;
+
+/* remap.c */
+int vdispl_dmabuf_vmap(struct dma_buf *dmabuf, struct iosys_map *map);
+void vdispl_dmabuf_vunmap(struct dma_buf *dmabuf, struct iosys_map *map);
+int vdispl_dmabuf_mmap(struct dma_buf *dmabuf, struct vm_area_struct *vma);
+
+/* main.c: module parameters */
+extern unsigned int vdispl_dmabuf_max_buffer_pages;
+extern unsigned int vdispl_dmabuf_max_file_pages;
+
+#endif

@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * DOC: vdispl-dmabuf, a Dom0 module exporting guest grants as dma-bufs
+ *
+ * vdispl's backend hands a guest's display buffer to a real DRM driver
+ * without copying it. Debian's kernels lack gntdev's dma-buf ioctls
+ * (XEN_GNTDEV_DMABUF), and gntdev refuses them in a PV Dom0 anyway; this
+ * module does the same job with what those kernels export, and adds what
+ * gntdev's exporter lacks: CPU access (vmap, mmap, begin/end_cpu_access)
+ * and DMA addresses checked against Xen's p2m, merged per contiguous run.
+ *
+ * The misc device is root only; its ioctls are in vdispl-dmabuf.h.
+ */
+#include <linux/capability.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/poll.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <xen/xen.h>
+
+#include "internal.h"
+
+unsigned int vdispl_dmabuf_max_buffer_pages = 16384; /* 64 MiB: a 4096x4096 XRGB picture */
+module_param_named(max_buffer_pages, vdispl_dmabuf_max_buffer_pages, uint, 0644);
+MODULE_PARM_DESC(max_buffer_pages, "Pages one exported buffer may have (default 16384)");
+
+unsigned int vdispl_dmabuf_max_file_pages = 131072; /* 512 MiB */
+module_param_named(max_file_pages, vdispl_dmabuf_max_file_pages, uint, 0644);
+MODULE_PARM_DESC(max_file_pages,
+		 "Pages the live buffers of one open file may have together (default 131072)");
+
+static void context_free(struct kref *ref)
+{
+	kfree(container_of(ref, struct vdispl_dmabuf_context, ref));
+}
+
+void vdispl_dmabuf_context_put(struct vdispl_dmabuf_context *ctx)
+{
+	kref_put(&ctx->ref, context_free);
+}
+
+static int dev_open(struct inode *inode, struct file *file)
+{
+	struct vdispl_dmabuf_context *ctx;
+
+	/* Mapping another domain's memory: root's business only, whatever the node's mode. */
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
+	if (!ctx)
+		return -ENOMEM;
+	kref_init(&ctx->ref);
+	mutex_init(&ctx->lock);
+	INIT_LIST_HEAD(&ctx->buffers);
+	init_waitqueue_head(&ctx->released_wait);
+	INIT_KFIFO(ctx->released);
+	file->private_data = ctx;
+	return 0;
+}
+
+/* Live buffers keep the context; they are released by their dma-buf, not by us. */
+static int dev_release(struct inode *inode, struct file *file)
+{
+	vdispl_dmabuf_context_put(file->private_data);
+	return 0;
+}
+
+static long ioctl_export(struct vdispl_dmabuf_context *ctx, void __user *uarg)
+{
+	struct vdispl_dmabuf_export args;
+	struct dma_buf *dmabuf;
+	int fd, ret;
+
+	if (copy_from_user(&args, uarg, sizeof(args)))
+		return -EFAULT;
+	args.fd = -1;
+	args.id = 0;
+	args.bus_segments = 0;
+	args.failed = 0;
+	args.status = 0;
+	ret = vdispl_dmabuf_export(ctx, &args, u64_to_user_ptr(args.refs), &dmabuf);
+	if (ret) {
+		/* The refusal's index and status are worth having; the errno says the rest. */
+		if (copy_to_user(uarg, &args, sizeof(args)))
+			return -EFAULT;
+		return ret;
+	}
+	fd = get_unused_fd_flags(O_CLOEXEC);
+	if (fd < 0) {
+		dma_buf_put(dmabuf);
+		return fd;
+	}
+	args.fd = fd;
+	if (copy_to_user(uarg, &args, sizeof(args))) {
+		put_unused_fd(fd);
+		dma_buf_put(dmabuf);
+		return -EFAULT;
+	}
+	fd_install(fd, dmabuf->file);
+	return 0;
+}
+
+static long ioctl_query(void __user *uarg)
+{
+	struct vdispl_dmabuf_query args;
+	int ret;
+
+	if (copy_from_user(&args, uarg, sizeof(args)))
+		return -EFAULT;
+	ret = vdispl_dmabuf_query(&args, u64_to_user_ptr(args.ranges));
+	if (ret)
+		return ret;
+	return copy_to_user(uarg, &args, sizeof(args)) ? -EFAULT : 0;
+}
+
+static bool holds(struct vdispl_dmabuf_context *ctx, u32 id)
+{
+	struct vdispl_dmabuf_buffer *buf;
+	bool found = false;
+
+	mutex_lock(&ctx->lock);
+	list_for_each_entry(buf, &ctx->buffers, link)
+		found |= buf->id == id;
+	mutex_unlock(&ctx->lock);
+	return found;
+}
+
+static long ioctl_wait_released(struct vdispl_dmabuf_context *ctx, void __user *uarg)
+{
+	struct vdispl_dmabuf_wait args;
+	long left;
+
+	if (copy_from_user(&args, uarg, sizeof(args)))
+		return -EFAULT;
+	if (!holds(ctx, args.id))
+		return -ENOENT;
+	left = wait_event_interruptible_timeout(ctx->released_wait, !holds(ctx, args.id),
+						msecs_to_jiffies(args.timeout_ms));
+	if (left < 0)
+		return left;
+	return left ? 0 : -ETIMEDOUT;
+}
+
+static long ioctl_stats(struct vdispl_dmabuf_context *ctx, void __user *uarg)
+{
+	struct vdispl_dmabuf_stats args = {
+		.max_buffer_pages = READ_ONCE(vdispl_dmabuf_max_buffer_pages),
+		.max_file_pages = READ_ONCE(vdispl_dmabuf_max_file_pages),
+	};
+
+	mutex_lock(&ctx->lock);
+	args.buffers = ctx->buffers_live;
+	args.pages = ctx->pages_live;
+	mutex_unlock(&ctx->lock);
+	return copy_to_user(uarg, &args, sizeof(args)) ? -EFAULT : 0;
+}
+
+static long dev_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct vdispl_dmabuf_context *ctx = file->private_data;
+	void __user *uarg = (void __user *)arg;
+
+	switch (cmd) {
+	case VDISPL_DMABUF_IOC_EXPORT:
+		return ioctl_export(ctx, uarg);
+	case VDISPL_DMABUF_IOC_QUERY:
+		return ioctl_query(uarg);
+	case VDISPL_DMABUF_IOC_WAIT_RELEASED:
+		return ioctl_wait_released(ctx, uarg);
+	case VDISPL_DMABUF_IOC_STATS:
+		return ioctl_stats(ctx, uarg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+/* read(): the ids of released buffers, as __u32s. */
+static ssize_t dev_read(struct file *file, char __user *ubuf, size_t len, loff_t *ppos)
+{
+	struct vdispl_dmabuf_context *ctx = file->private_data;
+	unsigned int copied;
+	int ret;
+
+	if (len < sizeof(u32))
+		return -EINVAL;
+	for (;;) {
+		mutex_lock(&ctx->lock);
+		if (!kfifo_is_empty(&ctx->released))
+			break;
+		mutex_unlock(&ctx->lock);
+		if (file->f_flags & O_NONBLOCK)
+			return -EAGAIN;
+		ret = wait_event_interruptible(ctx->released_wait,
+					       !kfifo_is_empty(&ctx->released));
+		if (ret)
+			return ret;
+	}
+	ret = kfifo_to_user(&ctx->released, ubuf, len - len % sizeof(u32), &copied);
+	mutex_unlock(&ctx->lock);
+	return ret ? ret : copied;
+}
+
+static __poll_t dev_poll(struct file *file, poll_table *wait)
+{
+	struct vdispl_dmabuf_context *ctx = file->private_data;
+
+	poll_wait(file, &ctx->released_wait, wait);
+	return kfifo_is_empty(&ctx->released) ? 0 : EPOLLIN | EPOLLRDNORM;
+}
+
+static const struct file_operations dev_fops = {
+	.owner = THIS_MODULE,
+	.open = dev_open,
+	.release = dev_release,
+	.unlocked_ioctl = dev_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.read = dev_read,
+	.poll = dev_poll,
+	.llseek = noop_llseek,
+};
+
+static struct miscdevice dev = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "vdispl-dmabuf",
+	.fops = &dev_fops,
+	.mode = 0600,
+};
+
+static int __init vdispl_dmabuf_init(void)
+{
+	if (!xen_domain())
+		return -ENODEV;
+	return misc_register(&dev);
+}
+
+static void __exit vdispl_dmabuf_exit(void)
+{
+	misc_deregister(&dev);
+}
+
+module_init(vdispl_dmabuf_init);
+module_exit(vdispl_dmabuf_exit);
+
+MODULE_DESCRIPTION("Guest grant references as dma-bufs, for vdispl's Dom0 backend");
+MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(DMA_BUF);

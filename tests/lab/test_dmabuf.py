@@ -1,0 +1,109 @@
+"""The Dom0 module on real Xen: load/unload cycles, root only, and a guest's
+grants exported as dma-bufs: bus segments as few as the guest's memory
+allows, the CPU view through mmap, QEMU's edu device DMAing every segment,
+refusals that leave nothing mapped, caps, release, clean logs."""
+
+import re
+
+# Two 2 MiB blocks; scattered pages; a block and one page; a 1080p XRGB frame.
+BUFFERS = "contig:1024,scattered:64,contig:513,contig:2025"
+CMD = ("insmod /lab/modules/vdispl-grant-test.ko buffers=%s && echo @@GRANTS-READY; "
+       "sleep 100000" % BUFFERS)
+CHUNK_PAGES = 512
+
+
+def _lines(text, word):
+    """{index: {key: value}} of the tool's "<word> <index> k=v ..." lines."""
+    found = {}
+    for line in text.splitlines():
+        m = re.match(r"^%s (\d+) (.*)$" % word, line)
+        if m:
+            found[int(m.group(1))] = dict(kv.split("=", 1) for kv in m.group(2).split()
+                                          if "=" in kv)
+    return found
+
+
+def _misuse(text):
+    found = {}
+    for line in text.splitlines():
+        m = re.match(r"^misuse (\w+) (.*)$", line)
+        if m:
+            found[m.group(1)] = dict(kv.split("=", 1) for kv in m.group(2).split() if "=" in kv)
+    return found
+
+
+def run(lab):
+    r = lab.boot("dmabuf", "id0:640x480", CMD, "dmabuf.sh", dom0_programs=["vdispl-dmabuf-check"])
+    lab.ok(r.result("load-cycles") == "10", "dmabuf: the module loaded and unloaded 10 times",
+           r.result("load-cycles"))
+    lab.ok(r.result("trouble-after-cycles") == "0",
+           "dmabuf: no oops, BUG or WARN after the load cycles", r.result("trouble-after-cycles"))
+    nonroot = r.results.get("nonroot", [])
+    lab.ok("nonroot mode=default errno=EACCES" in nonroot,
+           "dmabuf: a non-root process cannot open the device (mode 0600)", nonroot)
+    lab.ok("nonroot mode=0666 errno=EPERM" in nonroot,
+           "dmabuf: nor with the node made world-writable (capability check)", nonroot)
+
+    log = lab.read(r.file("dmabuf-check.log"))
+    lab.ok(r.result("check-rc") == "0", "dmabuf: vdispl-dmabuf-check ran", log[-2000:])
+    buffers, ranges = _lines(log, "buffer"), _lines(log, "ranges")
+    cpu, edu, after, released = (_lines(log, w) for w in ("cpu", "edu", "after", "released"))
+    kinds = BUFFERS.split(",")
+    lab.ok(len(buffers) == len(kinds), "dmabuf: %d guest buffers exported" % len(kinds), buffers)
+    for i, spec in enumerate(kinds):
+        kind, pages = spec.split(":")
+        b, c, e, a = buffers.get(i, {}), cpu.get(i, {}), edu.get(i, {}), after.get(i, {})
+        name = "dmabuf: buffer %d (%s, %s pages)" % (i, kind, pages)
+        lab.ok(b.get("export") == "0" and b.get("pages") == pages, name + " exported", b)
+        lab.ok(b.get("bus_segments") is not None and
+               b.get("bus_segments") == b.get("guest_machine_runs") and
+               ranges.get(i, {}).get("segments") == b.get("bus_segments"),
+               name + ": %s bus segments, the guest's own count of machine runs"
+               % b.get("bus_segments"), (b, ranges.get(i)))
+        if kind == "contig":
+            fewest = (int(pages) + CHUNK_PAGES - 1) // CHUNK_PAGES
+            lab.ok(b.get("bus_segments") == str(fewest),
+                   name + ": one segment per 2 MiB block (%d)" % fewest, b)
+        lab.ok(c.get("mmap") == "ok" and c.get("sync") == "0" and c.get("mismatches") == "0",
+               name + ": mmap of the dma-buf reads the guest's pattern, every word", c)
+        lab.ok(e.get("result") == "0" and e.get("mismatches") == "0" and
+               int(e.get("windows", 0)) >= int(e.get("dma_segments", 1)) > 0,
+               name + ": edu DMA'd %s windows of its %s DMA segments, all equal to the CPU view"
+               % (e.get("windows"), e.get("dma_segments")), e)
+        lab.ok(e.get("dma_segments") is not None and e.get("dma_segments") == b.get("bus_segments") and
+               e.get("bus_runs") == b.get("bus_segments") and
+               e.get("segments_at_bus") == e.get("dma_segments"),
+               name + ": the importer got one DMA segment per bus run, each at its bus address "
+               "(counted by the test module itself)", (b, e))
+        lab.ok(a.get("attachments") == "0" and a.get("vmaps") == "0" and a.get("mmaps") == "0"
+               and int(a.get("cpu_accesses", 0)) >= 2,
+               name + ": importer and mappings gone, CPU access bracketed", a)
+        lab.ok(released.get(i, {}).get("result") == "0", name + ": released once closed",
+               released.get(i))
+
+    m = _misuse(log)
+    bad = m.get("bad_ref", {})
+    lab.ok(bad.get("errno") == "ENOENT" and bad.get("failed") == m.get("bad_ref_at", {})
+           .get("index") and bad.get("pages_after") == "0",
+           "dmabuf: a bad reference after a whole mapped batch is refused and nothing stays "
+           "mapped", bad)
+    lab.ok(m.get("writable", {}).get("errno") not in (None, "0") and
+           m.get("writable", {}).get("pages_after") == "0",
+           "dmabuf: read-only grants are not exported writable", m.get("writable"))
+    lab.ok(m.get("no_domain", {}).get("errno") == "ESRCH", "dmabuf: an absent domain is ESRCH",
+           m.get("no_domain"))
+    lab.ok(m.get("buffer_cap", {}).get("errno") == "EINVAL",
+           "dmabuf: the per-buffer page cap is enforced", m.get("buffer_cap"))
+    lab.ok(m.get("file_cap_first", {}).get("errno") == "0" and
+           m.get("file_cap_second", {}).get("errno") == "ENOSPC",
+           "dmabuf: the per-file page cap is enforced", (m.get("file_cap_first"),
+                                                       m.get("file_cap_second")))
+    lab.ok(m.get("done", {}).get("pages_after") == "0" and "stats result=0 buffers=0 pages=0"
+           in log, "dmabuf: nothing left exported at the end", m.get("done"))
+    lab.ok(r.result("unload-after") == "yes", "dmabuf: the module unloads once all is released")
+    lab.ok(r.result("kernel-trouble") == "0", "dmabuf: Dom0's log shows no oops, BUG or WARN",
+           r.result("kernel-trouble"))
+    lab.ok(r.result("domains-left") == "0", "dmabuf: the guest is freed after xl destroy",
+           r.result("domains-left"))
+    lab.ok(r.result("xen-trouble") == "0", "dmabuf: Xen's log shows no grant trouble",
+           r.result("xen-trouble"))

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+/* vdispl-dmabuf-check's parts: each prints "<what> key=value ..." lines. */
+#ifndef VDISPL_DMABUF_CHECK_H
+#define VDISPL_DMABUF_CHECK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "dmabuf-module.h"
+
+/* One buffer a guest's vdispl-grant-test module granted. */
+struct granted_buffer {
+	uint32_t index;
+	char kind[16];
+	uint32_t pages;
+	uint32_t machine_runs; /* the guest's own count */
+	uint32_t *refs;
+};
+
+/* guest.c */
+int check_guest(uint32_t domid, bool edu, bool misuse);
+
+/* misuse.c: refusals, caps and a partial failure, with @buf's references. */
+int check_misuse(struct vdispl_dmabuf_module *m, uint32_t domid, const struct granted_buffer *buf);
+
+/* report.c */
+const char *errno_name(int neg_errno);
+int fail_errno(int neg_errno, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,130 @@
+"""Kernel modules for the lab's kernel, built out of tree against the
+Debian headers of exactly that kernel, and cached by kernel version and
+source digest: vdispl's Dom0 module (backend/kernel), the tests' modules
+(tests/kernel/*), and vkms, which Debian's kernel lacks, from the
+linux-source package of the same version."""
+
+import glob
+import hashlib
+import os
+import shutil
+import subprocess
+import tempfile
+
+from . import cache
+from .errors import LabError
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+# name -> (how to lay its sources out in a directory, extra make variables)
+_OURS = {
+    "vdispl-dmabuf": lambda d: _run([os.path.join(REPO, "backend", "kernel", "stage"), d]),
+    "vdispl-edu-check": lambda d: _copy_tests("edu-check", d),
+    "vdispl-grant-test": lambda d: _copy_tests("guest-grants", d),
+}
+
+
+def _run(cmd, **kw):
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **kw)
+    if proc.returncode != 0:
+        raise LabError("%s failed:\n%s" % (" ".join(cmd), proc.stdout[-3000:]))
+    return proc.stdout
+
+
+def _copy_tests(folder, dest):
+    # The tests' modules share headers one level up (tests/kernel/*.h).
+    src = os.path.join(REPO, "tests", "kernel")
+    shutil.copytree(os.path.join(src, folder), dest, dirs_exist_ok=True)
+    for header in glob.glob(os.path.join(src, "*.h")):
+        shutil.copy(header, dest)
+
+
+def headers(version):
+    """/usr/src/linux-headers-VERSION, installed with apt if missing."""
+    path = "/usr/src/linux-headers-" + version
+    if os.path.exists(os.path.join(path, "Makefile")):
+        return path
+    package = "linux-headers-" + version
+    if os.geteuid() != 0:
+        raise LabError("%s is not installed and installing it needs root" % package)
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    _run(["apt-get", "install", "-y", "-q", "--no-install-recommends", package], env=env)
+    if not os.path.exists(os.path.join(path, "Makefile")):
+        raise LabError("%s installed, but %s has no Makefile" % (package, path))
+    return path
+
+
+def _digest(directory, extra):
+    h = hashlib.sha256(extra.encode())
+    for root, dirs, files in sorted(os.walk(directory)):
+        dirs.sort()
+        for name in sorted(files):
+            p = os.path.join(root, name)
+            h.update(os.path.relpath(p, directory).encode() + b"\0")
+            with open(p, "rb") as f:
+                h.update(f.read())
+    with open(os.path.abspath(__file__), "rb") as f:
+        h.update(f.read())
+    return h.hexdigest()[:16]
+
+
+def _build(name, version, stage, make_vars=()):
+    """The .ko files of module @name built for kernel @version (cached)."""
+    hdrs = headers(version)
+    with tempfile.TemporaryDirectory(prefix="vdispl-kmod-") as tmp:
+        src = os.path.join(tmp, name)
+        os.makedirs(src)
+        stage(src)
+        out = cache.directory("modules", "%s-%s-%s" % (name, version,
+                                                       _digest(src, " ".join(make_vars))))
+        built = sorted(glob.glob(os.path.join(out, "*.ko")))
+        if built and os.path.exists(os.path.join(out, ".built")):
+            return built
+        _run(["make", "-C", hdrs, "M=" + src] + list(make_vars) + ["modules"])
+        for ko in glob.glob(os.path.join(src, "*.ko")):
+            shutil.copy(ko, out)
+        open(os.path.join(out, ".built"), "w").close()
+        built = sorted(glob.glob(os.path.join(out, "*.ko")))
+    if not built:
+        raise LabError("building %s for %s produced no module" % (name, version))
+    return built
+
+
+def ours(name, version):
+    """One of vdispl's own modules, built for kernel @version."""
+    return _build(name, version, _OURS[name])
+
+
+def vkms(version, source_deb):
+    """vkms from @source_deb (linux-source-6.1 of the kernel's own version),
+    built for kernel @version."""
+    tree = cache.directory("unpacked", "vkms-" + os.path.basename(source_deb)[:-len(".deb")])
+    marker = os.path.join(tree, ".unpacked")
+    if not os.path.exists(marker):
+        # Only drivers/gpu/drm/vkms of the 140 MB source tarball is needed.
+        script = ("dpkg-deb --fsys-tarfile '%s' | tar -xO --wildcards "
+                  "'./usr/src/linux-source-*.tar.xz' | tar -xJ -C '%s' --strip-components=5 "
+                  "--wildcards 'linux-source-*/drivers/gpu/drm/vkms/*'" % (source_deb, tree))
+        _run(["bash", "-c", "set -o pipefail; " + script])
+        if not glob.glob(os.path.join(tree, "vkms_drv.c")):
+            raise LabError("no drivers/gpu/drm/vkms in %s" % source_deb)
+        open(marker, "w").close()
+
+    def stage(dest):
+        for f in glob.glob(os.path.join(tree, "*")):
+            shutil.copy(f, dest)
+
+    return _build("vkms", version, stage, ["CONFIG_DRM_VKMS=m"])
+
+
+def for_lab(kernel):
+    """{"dom0": [.ko], "guest": [.ko]} for the lab's @kernel (images.Kernel):
+    Dom0 gets vdispl-dmabuf, vkms and the edu check; guests the grant test."""
+    from . import debs
+    series = ".".join(kernel.package_version.split(".")[:2])
+    source = debs.download("linux-source-" + series, kernel.package_version)
+    return {
+        "dom0": ours("vdispl-dmabuf", kernel.version) + vkms(kernel.version, source)
+        + ours("vdispl-edu-check", kernel.version),
+        "guest": ours("vdispl-grant-test", kernel.version),
+    }
