@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "backend.h"
@@ -169,7 +170,13 @@ static void evtchn_readable(void *data, uint32_t events)
 void vdispl_backend_log_status(struct vdispl_backend *b)
 {
 	unsigned int devices = 0, connectors = 0, dbufs = 0, fbs = 0;
+	struct vdispl_import_stats imports;
+	uint64_t create_us, create_pages;
+	struct timespec cpu = { 0 };
 
+	vdispl_import_stats(b->import, &imports);
+	vdispl_buffers_create_cost(&create_us, &create_pages);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu);
 	for (struct vdispl_device *d = b->devices; d; d = d->next) {
 		unsigned int nd, nf;
 
@@ -181,10 +188,18 @@ void vdispl_backend_log_status(struct vdispl_backend *b)
 	}
 	vdispl_log(INFO, NULL,
 		   "status: devices=%u connectors=%u dbufs=%u fbs=%u grants_mapped=%llu "
-		   "grants_shared=%llu flips=%llu",
+		   "grants_shared=%llu flips=%llu zero_copy_dbufs=%llu dma_segments=%llu "
+		   "bytes_copied=%llu dmabuf_releases=%llu dbuf_create_cpu_us=%llu "
+		   "dbuf_create_pages=%llu cpu_us=%llu",
 		   devices, connectors, dbufs, fbs,
-		   (unsigned long long)vdispl_gnttab_mapped_total(),
-		   (unsigned long long)vdispl_gntshr_shared_total(), (unsigned long long)b->flips);
+		   (unsigned long long)(vdispl_gnttab_mapped_total() + imports.module_pages),
+		   (unsigned long long)vdispl_gntshr_shared_total(), (unsigned long long)b->flips,
+		   (unsigned long long)imports.zero_copy_buffers,
+		   (unsigned long long)imports.dma_segments,
+		   (unsigned long long)vdispl_output_bytes_copied(),
+		   (unsigned long long)imports.module_releases, (unsigned long long)create_us,
+		   (unsigned long long)create_pages,
+		   (unsigned long long)cpu.tv_sec * 1000000u + (unsigned long long)cpu.tv_nsec / 1000u);
 }
 
 static void signal_readable(void *data, uint32_t events)
@@ -272,6 +287,9 @@ int vdispl_backend_create(const struct vdispl_config *config, struct vdispl_back
 	ret = open_handles(b);
 	if (ret)
 		goto err;
+	ret = vdispl_import_create(config->import, b->loop, &b->import);
+	if (ret)
+		goto err;
 	ret = read_own_domid(b);
 	if (ret) {
 		vdispl_log_errno(ERROR, NULL, ret, "reading our domain id from XenStore");
@@ -332,6 +350,7 @@ void vdispl_backend_destroy(struct vdispl_backend *b)
 			vdispl_xs_printf(b->xs, path, "%d", (int)VDISPL_XENBUS_CLOSED);
 		vdispl_device_destroy(dev);
 	}
+	vdispl_import_destroy(b->import);
 	vdispl_loop_destroy(b->loop);
 	if (b->signal_fd >= 0)
 		close(b->signal_fd);

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "import.h"
 #include "loop.h"
 #include "xen.h"
 
@@ -25,6 +26,7 @@ struct vdispl_backend {
 	struct vdispl_xs *xs;
 	struct vdispl_evtchn *evtchn;
 	struct vdispl_config config;
+	struct vdispl_import *import; /* how guest buffers are taken */
 	uint32_t domid;      /* ours */
 	char base_path[64];  /* /local/domain/<domid>/backend/vdispl */
 	struct vdispl_device *devices;
@@ -53,8 +55,13 @@ void vdispl_backend_destroy(struct vdispl_backend *b);
 
 /*
  * Log "status: devices=N connectors=N dbufs=N fbs=N grants_mapped=N
- * grants_shared=N flips=N": grant pages this process maps (the guests'),
- * and shares (backend-allocated buffers), right now.
+ * grants_shared=N flips=N zero_copy_dbufs=N dma_segments=N bytes_copied=N
+ * dmabuf_releases=N dbuf_create_cpu_us=N dbuf_create_pages=N cpu_us=N": grant
+ * pages mapped for us right now (through gntdev or, until their importers
+ * let go, the vdispl-dmabuf module) and shared (backend-allocated buffers);
+ * live buffers imported as dma-bufs and their bus segments; since start:
+ * octets copied out of guest buffers, dma-bufs the module released, the
+ * CPU time and pages of DBUF_CREATE, and the process's CPU time.
  */
 void vdispl_backend_log_status(struct vdispl_backend *b);
 

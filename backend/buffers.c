@@ -1,42 +1,27 @@
 // SPDX-License-Identifier: MIT
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "buffers.h"
 #include "format.h"
+#include "grant-directory.h"
 #include "log.h"
-#include "page-directory.h"
 #include "status.h"
 
-/*
- * Walk the page directory at @first describing @num_grefs pages: read its
- * references into @grefs or, for a buffer we allocated (@fill), write
- * @grefs into it. One directory page is mapped at a time, copied out
- * before anything in it is believed, and unmapped.
- */
+/* The directory walk, logging what went wrong on the way. */
 static int walk_directory(struct vdispl_buffers *bufs, grant_ref_t first, uint32_t num_grefs,
 			  grant_ref_t *grefs, bool fill)
 {
-	struct vdispl_pgdir_walk walk;
-	/* A private copy: the guest may rewrite the shared page while we read. */
-	static uint8_t copy[VDISPL_XEN_PAGE_SIZE];
-	int ret = vdispl_pgdir_walk_init(&walk, first, num_grefs);
+	grant_ref_t bad_page = 0;
+	int ret = vdispl_grant_directory_walk(bufs->import.gnttab, bufs->import.domid, first,
+					      num_grefs, grefs, fill, &bad_page);
 
-	while (!ret && !vdispl_pgdir_walk_done(&walk)) {
-		void *page;
-
-		ret = vdispl_gnttab_map(bufs->gnttab, bufs->domid, 1, &walk.next, fill, &page);
-		if (ret) {
-			vdispl_log_errno(WARN, bufs->tag, ret, "mapping directory page gref %u",
-					 walk.next);
-			return vdispl_status_from_errno(ret);
-		}
-		memcpy(copy, page, sizeof(copy));
-		ret = fill ? vdispl_pgdir_fill_page(&walk, copy, page, grefs)
-			   : vdispl_pgdir_walk_page(&walk, copy, grefs);
-		vdispl_gnttab_unmap(bufs->gnttab, page, 1);
-	}
+	if (ret && bad_page)
+		vdispl_log(WARN, bufs->import.tag, "mapping directory page gref %u: status %d", bad_page,
+			   ret);
 	return ret;
 }
 
@@ -56,66 +41,51 @@ struct vdispl_fb *vdispl_fb_find(struct vdispl_buffers *bufs, uint64_t cookie)
 	return NULL;
 }
 
-/* The guest's pages, mapped read-only with one batched call. */
-static int dbuf_map(struct vdispl_buffers *bufs, struct vdispl_dbuf *dbuf, grant_ref_t *grefs)
-{
-	const struct vdispl_dbuf_create *params = &dbuf->params;
-	int ret = walk_directory(bufs, params->gref_directory, params->num_grefs, grefs, false);
+/* What DBUF_CREATE cost so far, over every device: CPU time and pages. */
+static uint64_t create_ns, create_pages;
 
-	if (ret)
-		return ret;
-	ret = vdispl_gnttab_map(bufs->gnttab, bufs->domid, params->num_grefs, grefs, false,
-				&dbuf->map);
-	if (ret) {
-		vdispl_log_errno(WARN, bufs->tag, ret, "mapping %u buffer pages", params->num_grefs);
-		return vdispl_status_from_errno(ret);
-	}
-	return 0;
+/* Hypercalls and the module's mapping count as this process's system time. */
+static uint64_t cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* REQ_ALLOC: our pages, granted to the guest, listed in its directory. */
-static int dbuf_share(struct vdispl_buffers *bufs, struct vdispl_dbuf *dbuf, grant_ref_t *grefs)
+void vdispl_buffers_create_cost(uint64_t *us, uint64_t *pages)
 {
-	const struct vdispl_dbuf_create *params = &dbuf->params;
-	int ret;
-
-	if (!bufs->gntshr) {
-		ret = vdispl_gntshr_open(&bufs->gntshr);
-		if (ret) {
-			vdispl_log_errno(ERROR, bufs->tag, ret, "cannot share pages (xen-gntalloc loaded?)");
-			return vdispl_status_from_errno(ret);
-		}
-	}
-	ret = vdispl_gntshr_share(bufs->gntshr, bufs->domid, params->num_grefs, true, grefs,
-				  &dbuf->map);
-	if (ret) {
-		vdispl_log_errno(WARN, bufs->tag, ret, "sharing %u pages%s", params->num_grefs,
-				 ret == -ENOSPC ? " (raise /sys/module/xen_gntalloc/parameters/limit)"
-						: "");
-		return vdispl_status_from_errno(ret);
-	}
-	ret = walk_directory(bufs, params->gref_directory, params->num_grefs, grefs, true);
-	if (ret) {
-		vdispl_gntshr_unshare(bufs->gntshr, dbuf->map, params->num_grefs);
-		return ret;
-	}
-	dbuf->shared = true;
-	bufs->shared_pages += params->num_grefs;
-	return 0;
+	*us = create_ns / 1000u;
+	*pages = create_pages;
 }
+
+static int dbuf_create(struct vdispl_buffers *bufs, const struct vdispl_dbuf_create *params);
 
 int vdispl_dbuf_create(struct vdispl_buffers *bufs, const struct vdispl_dbuf_create *params)
 {
-	uint64_t in_use = vdispl_gnttab_mapped(bufs->gnttab) + bufs->shared_pages;
+	uint64_t start = cpu_ns();
+	int ret = dbuf_create(bufs, params);
+
+	if (!ret) {
+		create_ns += cpu_ns() - start;
+		create_pages += params->num_grefs;
+	}
+	return ret;
+}
+
+static int dbuf_create(struct vdispl_buffers *bufs, const struct vdispl_dbuf_create *params)
+{
+	struct vdispl_import_device *dev = &bufs->import;
 	struct vdispl_dbuf *dbuf;
 	grant_ref_t *grefs;
+	char name[32];
 	int ret;
 
 	if (dbuf_find(bufs, params->dbuf_cookie))
 		return -XEN_EEXIST;
-	if (in_use + params->num_grefs > bufs->max_pages) {
-		vdispl_log(WARN, bufs->tag, "buffer of %u pages refused: %llu of %llu in use",
-			   params->num_grefs, (unsigned long long)in_use,
+	if (bufs->pages + params->num_grefs > bufs->max_pages) {
+		vdispl_log(WARN, dev->tag, "buffer of %u pages refused: %llu of %llu in use",
+			   params->num_grefs, (unsigned long long)bufs->pages,
 			   (unsigned long long)bufs->max_pages);
 		return -XEN_ENOMEM;
 	}
@@ -125,15 +95,33 @@ int vdispl_dbuf_create(struct vdispl_buffers *bufs, const struct vdispl_dbuf_cre
 		ret = -XEN_ENOMEM;
 		goto out;
 	}
+	dbuf->bufs = bufs;
 	dbuf->params = *params;
-	ret = params->backend_alloc ? dbuf_share(bufs, dbuf, grefs) : dbuf_map(bufs, dbuf, grefs);
-	if (ret)
+	snprintf(name, sizeof(name), "dbuf %#llx", (unsigned long long)params->dbuf_cookie);
+	if (!params->backend_alloc) {
+		ret = walk_directory(bufs, params->gref_directory, params->num_grefs, grefs, false);
+		if (ret)
+			goto out;
+	}
+	ret = vdispl_import_buffer_create(dev, name, params->backend_alloc, params->num_grefs,
+					  grefs, &dbuf->mem);
+	if (ret) {
+		ret = vdispl_status_from_errno(ret);
 		goto out;
+	}
+	if (params->backend_alloc) {
+		/* Our references go into the directory the guest gave us. */
+		ret = walk_directory(bufs, params->gref_directory, params->num_grefs, grefs, true);
+		if (ret) {
+			vdispl_import_buffer_destroy(dev, &dbuf->mem);
+			goto out;
+		}
+	}
+	bufs->pages += params->num_grefs;
 	dbuf->next = bufs->dbufs;
 	bufs->dbufs = dbuf;
-	vdispl_log(DEBUG, bufs->tag, "dbuf %#llx: %ux%u %u bpp, %u pages %s",
-		   (unsigned long long)params->dbuf_cookie, params->width, params->height,
-		   params->bpp, params->num_grefs, dbuf->shared ? "shared by us" : "mapped");
+	vdispl_log(DEBUG, dev->tag, "%s: %ux%u %u bpp", name, params->width, params->height,
+		   params->bpp);
 	dbuf = NULL;
 out:
 	free(grefs);
@@ -154,19 +142,12 @@ static void fb_unlink(struct vdispl_buffers *bufs, struct vdispl_fb *fb)
 
 static void dbuf_free(struct vdispl_buffers *bufs, struct vdispl_dbuf *dbuf)
 {
-	uint32_t pages = dbuf->params.num_grefs;
-	int ret;
+	int ret = vdispl_import_buffer_destroy(&bufs->import, &dbuf->mem);
 
-	if (dbuf->shared) {
-		/* gntalloc keeps a page the guest still maps until it lets go. */
-		ret = vdispl_gntshr_unshare(bufs->gntshr, dbuf->map, pages);
-		bufs->shared_pages -= pages;
-	} else {
-		ret = vdispl_gnttab_unmap(bufs->gnttab, dbuf->map, pages);
-	}
 	if (ret)
-		vdispl_log_errno(ERROR, bufs->tag, ret, "releasing dbuf %#llx",
+		vdispl_log_errno(ERROR, bufs->import.tag, ret, "releasing dbuf %#llx",
 				 (unsigned long long)dbuf->params.dbuf_cookie);
+	bufs->pages -= dbuf->params.num_grefs;
 	free(dbuf);
 }
 
@@ -214,13 +195,7 @@ int vdispl_fb_attach(struct vdispl_buffers *bufs, const struct vdispl_fb_attach 
 		return -XEN_ENOMEM;
 	fb->params = *params;
 	fb->dbuf = dbuf;
-	fb->pixels = (struct vdispl_pixels){
-		.data = (uint8_t *)dbuf->map + dbuf->params.data_ofs,
-		.stride = stride,
-		.width = params->width,
-		.height = params->height,
-		.fourcc = params->fourcc,
-	};
+	fb->stride = stride;
 	fb->next = bufs->fbs;
 	bufs->fbs = fb;
 	return 0;
@@ -251,10 +226,10 @@ void vdispl_buffers_release_all(struct vdispl_buffers *bufs)
 void vdispl_buffers_finish(struct vdispl_buffers *bufs)
 {
 	vdispl_buffers_release_all(bufs);
-	vdispl_gntshr_close(bufs->gntshr);
-	bufs->gntshr = NULL;
-	vdispl_gnttab_close(bufs->gnttab);
-	bufs->gnttab = NULL;
+	vdispl_gntshr_close(bufs->import.gntshr);
+	bufs->import.gntshr = NULL;
+	vdispl_gnttab_close(bufs->import.gnttab);
+	bufs->import.gnttab = NULL;
 }
 
 void vdispl_buffers_count(const struct vdispl_buffers *bufs, unsigned int *dbufs,
@@ -266,6 +241,43 @@ void vdispl_buffers_count(const struct vdispl_buffers *bufs, unsigned int *dbufs
 		(*dbufs)++;
 	for (const struct vdispl_fb *f = bufs->fbs; f; f = f->next)
 		(*fbs)++;
+}
+
+/* The CPU view of a framebuffer, mapped the first time an output needs it. */
+static int map_fb(void *data, struct vdispl_pixels *pixels)
+{
+	struct vdispl_fb *fb = data;
+	struct vdispl_dbuf *dbuf = fb->dbuf;
+	int ret = vdispl_import_map_cpu(&dbuf->bufs->import, &dbuf->mem);
+
+	if (ret)
+		return ret;
+	pixels->data = (uint8_t *)dbuf->mem.map + dbuf->params.data_ofs;
+	return 0;
+}
+
+void vdispl_fb_picture(struct vdispl_fb *fb, uint32_t x, uint32_t y,
+		       struct vdispl_picture *picture)
+{
+	const struct vdispl_dbuf *dbuf = fb->dbuf;
+
+	*picture = (struct vdispl_picture){
+		.key = fb->params.fb_cookie,
+		.fb = {
+			.data = dbuf->mem.map ? (uint8_t *)dbuf->mem.map + dbuf->params.data_ofs
+					      : NULL,
+			.stride = fb->stride,
+			.width = fb->params.width,
+			.height = fb->params.height,
+			.fourcc = fb->params.fourcc,
+		},
+		.x = x,
+		.y = y,
+		.dmabuf_fd = dbuf->mem.dmabuf_fd,
+		.dmabuf_offset = dbuf->params.data_ofs,
+		.map = map_fb,
+		.map_data = fb,
+	};
 }
 
 int vdispl_buffers_write_edid(struct vdispl_buffers *bufs, grant_ref_t first, uint32_t num_grefs,
@@ -282,13 +294,14 @@ int vdispl_buffers_write_edid(struct vdispl_buffers *bufs, grant_ref_t first, ui
 		goto out;
 	/* Only the pages the EDID lands on; the guest zeroed the rest. */
 	num_grefs = (size + VDISPL_XEN_PAGE_SIZE - 1) / VDISPL_XEN_PAGE_SIZE;
-	ret = vdispl_gnttab_map(bufs->gnttab, bufs->domid, num_grefs, grefs, true, &map);
+	ret = vdispl_gnttab_map(bufs->import.gnttab, bufs->import.domid, num_grefs, grefs, true,
+				&map);
 	if (ret) {
 		ret = vdispl_status_from_errno(ret);
 		goto out;
 	}
 	memcpy(map, edid, size);
-	vdispl_gnttab_unmap(bufs->gnttab, map, num_grefs);
+	vdispl_gnttab_unmap(bufs->import.gnttab, map, num_grefs);
 out:
 	free(grefs);
 	return ret;

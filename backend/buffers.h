@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * A device's display buffers (dbufs: guest pages mapped into Dom0) and the
- * framebuffers attached to them (fbs: a format and size over a dbuf).
+ * A device's display buffers (dbufs: guest pages, the way backend/import/
+ * got them) and the framebuffers attached to them (fbs: a format and size
+ * over a dbuf).
  *
  * Everything a guest shares is reached through a page directory it also
  * shares; the walk copies each directory page out before reading it and is
- * bounded by the buffer size, and the buffer pages are then mapped with one
- * batched gntdev call, read-only.
+ * bounded by the buffer size (common/grant-directory.h).
  *
  * With be-alloc (REQ_ALLOC) the backend allocates the buffer instead:
  * zeroed pages from gntalloc, granted to the guest, their references
@@ -17,32 +17,33 @@
 
 #include <stdint.h>
 
+#include "import.h"
+#include "output.h"
 #include "pixel.h"
 #include "request.h"
 #include "xen.h"
 
+struct vdispl_buffers;
+
 struct vdispl_dbuf {
 	struct vdispl_dbuf *next;
+	struct vdispl_buffers *bufs;
 	struct vdispl_dbuf_create params;
-	void *map;   /* params.num_grefs pages: the guest's, read-only, or ours */
-	bool shared; /* ours (REQ_ALLOC), shared with the guest */
+	struct vdispl_import_buffer mem;
 };
 
 struct vdispl_fb {
 	struct vdispl_fb *next;
 	struct vdispl_fb_attach params;
 	struct vdispl_dbuf *dbuf;
-	struct vdispl_pixels pixels; /* the picture inside dbuf->map */
+	uint32_t stride;
 };
 
 /* What buffers of one device share. */
 struct vdispl_buffers {
-	struct vdispl_gnttab *gnttab;
-	struct vdispl_gntshr *gntshr; /* opened on the first REQ_ALLOC */
-	uint32_t domid;
-	uint64_t max_pages; /* cap on pages mapped or shared for this device */
-	uint64_t shared_pages;
-	const char *tag;
+	struct vdispl_import_device import; /* handles, domid, log tag */
+	uint64_t max_pages;		    /* cap on the pages of this device's dbufs */
+	uint64_t pages;			    /* of its dbufs now */
 	struct vdispl_dbuf *dbufs;
 	struct vdispl_fb *fbs;
 };
@@ -64,9 +65,19 @@ void vdispl_buffers_release_all(struct vdispl_buffers *bufs);
 /* Release_all, then close the handles. */
 void vdispl_buffers_finish(struct vdispl_buffers *bufs);
 
+/* CPU time and pages of every successful DBUF_CREATE so far, all devices. */
+void vdispl_buffers_create_cost(uint64_t *us, uint64_t *pages);
+
 /* Counts for the status line. */
 void vdispl_buffers_count(const struct vdispl_buffers *bufs, unsigned int *dbufs,
 			  unsigned int *fbs);
+
+/*
+ * Framebuffer @fb as outputs see it, its visible part from (@x, @y) on
+ * (SET_CONFIG's offset; out of range: 0).
+ */
+void vdispl_fb_picture(struct vdispl_fb *fb, uint32_t x, uint32_t y,
+		       struct vdispl_picture *picture);
 
 /*
  * GET_EDID: write @edid (@size octets) at the start of the guest buffer of

@@ -29,6 +29,7 @@
 #define CONFIG_MAX_FILE_SIZE (1u << 20)
 
 enum config_key {
+	KEY_IMPORT,
 	KEY_OUTPUT,
 	KEY_DRM_DEVICE,
 	KEY_DRM_CONNECTOR,
@@ -254,6 +255,7 @@ static int begin_section(struct parse_state *st, const char *section)
 }
 
 static const char *const key_names[KEY_COUNT] = {
+	[KEY_IMPORT] = "import",
 	[KEY_OUTPUT] = "output",
 	[KEY_DRM_DEVICE] = "drm-device",
 	[KEY_DRM_CONNECTOR] = "drm-connector",
@@ -327,12 +329,40 @@ static int bad_value(struct parse_state *st, const char *key, const char *value,
 		    expected);
 }
 
+static const char *const import_names[VDISPL_IMPORT_KINDS] = {
+	[VDISPL_IMPORT_AUTO] = "auto",
+	[VDISPL_IMPORT_MODULE] = "module",
+	[VDISPL_IMPORT_GNTDEV_DMABUF] = "gntdev-dmabuf",
+	[VDISPL_IMPORT_COPY] = "copy",
+};
+
+const char *vdispl_import_kind_name(enum vdispl_import_kind kind)
+{
+	return kind < VDISPL_IMPORT_KINDS ? import_names[kind] : "unknown";
+}
+
+/* import: how buffers are taken is the daemon's, not a connector's, business. */
+static int set_import(struct parse_state *st, const char *value)
+{
+	if (st->cur.output != &st->config->defaults)
+		return fail(st, "'import' belongs in [backend], not [%s]", st->cur.name);
+	for (int i = 0; i < VDISPL_IMPORT_KINDS; i++) {
+		if (!strcmp(value, import_names[i])) {
+			st->config->import = (enum vdispl_import_kind)i;
+			return 1;
+		}
+	}
+	return bad_value(st, key_names[KEY_IMPORT], value, "auto, module, gntdev-dmabuf or copy");
+}
+
 static int set_key(struct parse_state *st, enum config_key key, const char *value)
 {
 	struct vdispl_output_config *out = st->cur.output;
 	const char *name = key_names[key];
 
 	switch (key) {
+	case KEY_IMPORT:
+		return set_import(st, value);
 	case KEY_OUTPUT:
 		if (!strcmp(value, "kms"))
 			out->kind = VDISPL_OUTPUT_KMS;

@@ -5,6 +5,8 @@
  * block comment.)
  */
 //   [backend]                 ; defaults for every connector
+//   import = auto             ; how guest buffers are taken: auto | module |
+//                             ; gntdev-dmabuf | copy ([backend] only)
 //   output = kms              ; kms | headless
 //   drm-device = /dev/dri/card0
 //
@@ -25,7 +27,8 @@
  * next less specific section that does. A domain matches by name or by its
  * decimal id.
  *
- * Keys: output (kms | headless), drm-device and png-dir (non-empty),
+ * Keys: import ([backend] only: auto | module | gntdev-dmabuf | copy),
+ * output (kms | headless), drm-device and png-dir (non-empty),
  * drm-connector (may be empty), kms-legacy (true false yes no 1 0, any
  * case), png-every (decimal, 0 .. 2^32-1). Each at most once per section.
  * Section names are "backend" or "<domain>/<unique-id>", each side "*" or
@@ -51,6 +54,21 @@ enum vdispl_output_kind {
 	VDISPL_OUTPUT_HEADLESS,
 };
 
+/*
+ * How guest-allocated buffers reach the outputs (backend/import/): auto
+ * tries the zero-copy ways first; any other forces one way.
+ */
+enum vdispl_import_kind {
+	VDISPL_IMPORT_AUTO = 0,
+	VDISPL_IMPORT_MODULE,	     /* our Dom0 module's dma-buf (zero-copy) */
+	VDISPL_IMPORT_GNTDEV_DMABUF, /* gntdev's dma-buf, where the kernel has it (zero-copy) */
+	VDISPL_IMPORT_COPY,	     /* mapped with gntdev and copied */
+	VDISPL_IMPORT_KINDS,
+};
+
+/* "auto", "module", "gntdev-dmabuf", "copy". */
+const char *vdispl_import_kind_name(enum vdispl_import_kind kind);
+
 /* Everything an output needs to know; strings are "" when unset. */
 struct vdispl_output_config {
 	enum vdispl_output_kind kind;
@@ -70,14 +88,15 @@ struct vdispl_config_section {
 };
 
 struct vdispl_config {
+	enum vdispl_import_kind import;       /* [backend] import */
 	struct vdispl_output_config defaults; /* [backend], over built-in defaults */
 	size_t num_sections;
 	struct vdispl_config_section sections[VDISPL_CONFIG_MAX_SECTIONS];
 };
 
 /*
- * Built-in defaults: output kms, drm-device /dev/dri/card0, png-dir ".",
- * png-every 0.
+ * Built-in defaults: import auto, output kms, drm-device /dev/dri/card0,
+ * png-dir ".", png-every 0.
  */
 void vdispl_config_init(struct vdispl_config *config);
 

@@ -71,7 +71,7 @@ static int map_rings(struct vdispl_connector *c, const char *dir)
 		vdispl_log_errno(ERROR, c->tag, ret, "reading ring references");
 		return ret;
 	}
-	ret = vdispl_gnttab_map(dev->buffers.gnttab, dev->domid, 1, &req_ref, true, &page);
+	ret = vdispl_gnttab_map(dev->buffers.import.gnttab, dev->domid, 1, &req_ref, true, &page);
 	if (ret) {
 		vdispl_log_errno(ERROR, c->tag, ret, "mapping request ring gref %u", req_ref);
 		return ret;
@@ -79,7 +79,7 @@ static int map_rings(struct vdispl_connector *c, const char *dir)
 	c->req_page = page;
 	BACK_RING_INIT(&c->ring, (struct xen_displif_sring *)page, VDISPL_XEN_PAGE_SIZE);
 
-	ret = vdispl_gnttab_map(dev->buffers.gnttab, dev->domid, 1, &evt_ref, true, &page);
+	ret = vdispl_gnttab_map(dev->buffers.import.gnttab, dev->domid, 1, &evt_ref, true, &page);
 	if (ret) {
 		vdispl_log_errno(ERROR, c->tag, ret, "mapping event page gref %u", evt_ref);
 		return ret;
@@ -191,9 +191,9 @@ void vdispl_connector_destroy(struct vdispl_connector *c)
 	if (c->evt_port >= 0)
 		vdispl_evtchn_unbind(dev->backend->evtchn, (uint32_t)c->evt_port);
 	if (c->req_page)
-		vdispl_gnttab_unmap(dev->buffers.gnttab, c->req_page, 1);
+		vdispl_gnttab_unmap(dev->buffers.import.gnttab, c->req_page, 1);
 	if (c->evt_page)
-		vdispl_gnttab_unmap(dev->buffers.gnttab, c->evt_page, 1);
+		vdispl_gnttab_unmap(dev->buffers.import.gnttab, c->evt_page, 1);
 	free(c);
 }
 
@@ -273,35 +273,17 @@ static void send_flip_event(struct vdispl_connector *c, uint64_t fb_cookie)
 	vdispl_evtchn_notify(c->dev->backend->evtchn, (uint32_t)c->evt_port);
 }
 
-/* The framebuffer as seen through SET_CONFIG's offset. */
-static struct vdispl_pixels view(const struct vdispl_connector *c, const struct vdispl_fb *fb)
-{
-	struct vdispl_pixels p = fb->pixels;
-	const struct vdispl_format *format = vdispl_format_lookup(p.fourcc);
-	uint32_t x = c->view_x < p.width ? c->view_x : 0;
-	uint32_t y = c->view_y < p.height ? c->view_y : 0;
-
-	if (format && format->is_yuv)
-		x &= ~1u; /* YUYV pairs share their chroma */
-	if (format && (format->bpp % 8) == 0) {
-		p.data = (uint8_t *)p.data + (size_t)y * p.stride + (size_t)x * (format->bpp / 8);
-		p.width -= x;
-		p.height -= y;
-	}
-	return p;
-}
-
 static void issue_flip(struct vdispl_connector *c, uint64_t fb_cookie)
 {
 	struct vdispl_fb *fb = vdispl_fb_find(&c->dev->buffers, fb_cookie);
-	struct vdispl_pixels picture;
+	struct vdispl_picture picture;
 	int ret;
 
 	if (!fb) {
 		send_flip_event(c, fb_cookie);
 		return;
 	}
-	picture = view(c, fb);
+	vdispl_fb_picture(fb, c->view_x, c->view_y, &picture);
 	ret = c->output->impl->flip(c->output, &picture);
 	if (ret) {
 		/* Never leave the guest waiting: report the flip done as it is. */
@@ -352,7 +334,7 @@ int vdispl_connector_page_flip(struct vdispl_connector *c, uint64_t fb_cookie)
 int vdispl_connector_set_config(struct vdispl_connector *c, const struct vdispl_set_config *sc)
 {
 	struct vdispl_fb *fb;
-	struct vdispl_pixels picture;
+	struct vdispl_picture picture;
 	int ret;
 
 	if (sc->disable) {
@@ -366,7 +348,7 @@ int vdispl_connector_set_config(struct vdispl_connector *c, const struct vdispl_
 		return -XEN_ENOENT;
 	c->view_x = sc->x;
 	c->view_y = sc->y;
-	picture = view(c, fb);
+	vdispl_fb_picture(fb, c->view_x, c->view_y, &picture);
 	ret = c->output->impl->enable(c->output, &picture);
 	if (ret)
 		return vdispl_status_from_errno(ret);
@@ -378,9 +360,11 @@ int vdispl_connector_set_config(struct vdispl_connector *c, const struct vdispl_
 
 void vdispl_connector_fb_gone(struct vdispl_connector *c, uint64_t fb_cookie)
 {
-	/* What is on screen is our copy; only queued work refers to the fb. */
 	if (c->flip_queued && c->queued_cookie == fb_cookie) {
 		c->flip_queued = false;
 		send_flip_event(c, fb_cookie);
 	}
+	/* A zero-copy output may still hold the fb; it lets go here. */
+	if (c->output->impl->forget)
+		c->output->impl->forget(c->output, fb_cookie);
 }

@@ -81,10 +81,11 @@ int vdispl_device_create(struct vdispl_backend *backend, uint32_t domid, uint32_
 		free(value);
 	}
 
-	dev->buffers.domid = domid;
-	dev->buffers.tag = dev->tag;
+	dev->buffers.import.import = backend->import;
+	dev->buffers.import.domid = domid;
+	dev->buffers.import.tag = dev->tag;
 	dev->buffers.max_pages = DEFAULT_MAX_PAGES;
-	ret = vdispl_gnttab_open(&dev->buffers.gnttab);
+	ret = vdispl_gnttab_open(&dev->buffers.import.gnttab);
 	if (ret) {
 		vdispl_log_errno(ERROR, dev->tag, ret, "opening gntdev");
 		goto err_gnttab;
@@ -101,7 +102,7 @@ int vdispl_device_create(struct vdispl_backend *backend, uint32_t domid, uint32_
 	return 0;
 
 err_watch:
-	vdispl_gnttab_close(dev->buffers.gnttab);
+	vdispl_gnttab_close(dev->buffers.import.gnttab);
 err_gnttab:
 	free(dev);
 	return ret;
@@ -119,7 +120,7 @@ void vdispl_device_disconnect(struct vdispl_device *dev)
 	vdispl_buffers_release_all(&dev->buffers);
 	dev->connected = false;
 	vdispl_log(INFO, dev->tag, "disconnected, %llu grant pages still mapped for it",
-		   (unsigned long long)vdispl_gnttab_mapped(dev->buffers.gnttab));
+		   (unsigned long long)vdispl_gnttab_mapped(dev->buffers.import.gnttab));
 }
 
 static int read_be_alloc(struct vdispl_device *dev)

@@ -25,6 +25,9 @@ static const char usage[] =
 	"  -d, --drm-device PATH    DRM device for kms outputs (default /dev/dri/card0)\n"
 	"      --png-dir DIR        where headless outputs write PNGs (default .)\n"
 	"      --png-every N        headless: write every Nth flip (0: only on SIGUSR2)\n"
+	"      --import KIND        how guest buffers are taken: auto (default: zero-copy\n"
+	"                           where it works, else copy), module, gntdev-dmabuf\n"
+	"                           or copy\n"
 	"  -v, --verbose            log more (twice: debug)\n"
 	"  -q, --quiet              log errors only\n"
 	"      --log-level LEVEL    error, warn, info (default) or debug\n"
@@ -32,16 +35,18 @@ static const char usage[] =
 	"  -V, --version            show the version and exit\n"
 	"\n"
 	"Signals: SIGTERM/SIGINT stop it cleanly, SIGUSR1 logs a status line with\n"
-	"the number of grant pages mapped, SIGUSR2 writes a PNG of every headless\n"
-	"output.\n"
+	"the number of grant pages mapped, zero-copy buffers and bytes copied,\n"
+	"SIGUSR2 writes a PNG of every headless output and of every KMS output\n"
+	"whose display has a writeback connector.\n"
 	"\n"
 	"Config file sections: [backend] for defaults, [<domain>/<unique-id>] per\n"
 	"guest connector (either side may be *); keys output, drm-device,\n"
-	"drm-connector, kms-legacy, png-dir, png-every.\n";
+	"drm-connector, kms-legacy, png-dir, png-every; import in [backend] only.\n";
 
 enum {
 	OPT_PNG_DIR = 256,
 	OPT_PNG_EVERY,
+	OPT_IMPORT,
 	OPT_LOG_LEVEL,
 };
 
@@ -51,6 +56,7 @@ static const struct option long_options[] = {
 	{ "drm-device", required_argument, NULL, 'd' },
 	{ "png-dir", required_argument, NULL, OPT_PNG_DIR },
 	{ "png-every", required_argument, NULL, OPT_PNG_EVERY },
+	{ "import", required_argument, NULL, OPT_IMPORT },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "log-level", required_argument, NULL, OPT_LOG_LEVEL },
@@ -65,6 +71,7 @@ struct overrides {
 	const char *drm_device;
 	const char *png_dir;
 	const char *png_every;
+	const char *import;
 };
 
 __attribute__((format(printf, 1, 2))) static int fail(const char *fmt, ...)
@@ -105,7 +112,8 @@ static int override(struct vdispl_config *config, const char *key, const char *v
 static int apply_overrides(struct vdispl_config *config, const struct overrides *o)
 {
 	if (override(config, "output", o->output) || override(config, "drm-device", o->drm_device) ||
-	    override(config, "png-dir", o->png_dir) || override(config, "png-every", o->png_every))
+	    override(config, "png-dir", o->png_dir) || override(config, "png-every", o->png_every) ||
+	    override(config, "import", o->import))
 		return 2;
 	return 0;
 }
@@ -134,6 +142,9 @@ static int parse_args(int argc, char **argv, struct vdispl_config *config)
 			break;
 		case OPT_PNG_EVERY:
 			o.png_every = optarg;
+			break;
+		case OPT_IMPORT:
+			o.import = optarg;
 			break;
 		case 'v':
 			if (level < VDISPL_LOG_DEBUG)

@@ -261,6 +261,18 @@ int vdispl_gnttab_unmap(struct vdispl_gnttab *gnttab, void *addr, uint32_t count
 	return 0;
 }
 
+int vdispl_gnttab_dmabuf_export(struct vdispl_gnttab *gnttab, uint32_t domid, uint32_t count,
+				const vdispl_gref_t *refs, int *fd)
+{
+	uint32_t out;
+
+	/* Flags 0: the guest's own pages, no DMA-capable backing store of gntdev's. */
+	if (xengnttab_dmabuf_exp_from_refs(gnttab->h, domid, 0, count, refs, &out))
+		return neg_errno();
+	*fd = (int)out;
+	return 0;
+}
+
 uint64_t vdispl_gnttab_mapped(const struct vdispl_gnttab *gnttab)
 {
 	return gnttab->mapped;

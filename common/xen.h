@@ -89,6 +89,15 @@ int vdispl_gnttab_map(struct vdispl_gnttab *gnttab, uint32_t domid, uint32_t cou
 /* Unmap what vdispl_gnttab_map() mapped; @count as given there. */
 int vdispl_gnttab_unmap(struct vdispl_gnttab *gnttab, void *addr, uint32_t count);
 
+/*
+ * gntdev's own dma-buf of @count grants of @domid (its
+ * IOCTL_GNTDEV_DMABUF_EXP_FROM_REFS). -ENOTTY: a kernel without
+ * XEN_GNTDEV_DMABUF; -EINVAL also from a PV Dom0, where gntdev refuses it.
+ * Returns 0 and sets *fd (the dma-buf), or -errno.
+ */
+int vdispl_gnttab_dmabuf_export(struct vdispl_gnttab *gnttab, uint32_t domid, uint32_t count,
+				const vdispl_gref_t *refs, int *fd);
+
 /* Grant pages this handle has mapped right now. */
 uint64_t vdispl_gnttab_mapped(const struct vdispl_gnttab *gnttab);
 

@@ -2,7 +2,12 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 
+#include <drm_fourcc.h>
+#include <linux/dma-buf.h>
+
+#include "format.h"
 #include "output.h"
 #include "headless/headless.h"
 #ifdef VDISPL_HAVE_KMS
@@ -56,4 +61,86 @@ void vdispl_output_init(struct vdispl_output *output, const struct vdispl_output
 	output->done = params->done;
 	output->done_data = params->done_data;
 	snprintf(output->tag, sizeof(output->tag), "%s", params->tag);
+}
+
+void vdispl_output_png_path(const struct vdispl_output *output, const char *dir, uint64_t count,
+			    const char *suffix, char *path, size_t size)
+{
+	char name[sizeof(output->tag)];
+
+	/* "dom1/vdispl0/0" -> "dom1-vdispl0-0" */
+	snprintf(name, sizeof(name), "%s", output->tag);
+	for (char *c = name; *c; c++)
+		if (*c == '/')
+			*c = '-';
+	snprintf(path, size, "%s/%s-%06llu%s.png", dir, name, (unsigned long long)count, suffix);
+}
+
+static uint64_t bytes_copied;
+
+uint64_t vdispl_output_bytes_copied(void)
+{
+	return bytes_copied;
+}
+
+int vdispl_picture_pixels(struct vdispl_picture *picture, struct vdispl_pixels *out)
+{
+	const struct vdispl_format *format;
+	struct vdispl_pixels p;
+	uint32_t x, y;
+	int ret;
+
+	if (!picture->fb.data) {
+		ret = picture->map ? picture->map(picture->map_data, &picture->fb) : -ENOTSUP;
+		if (ret)
+			return ret;
+	}
+	p = picture->fb;
+	format = vdispl_format_lookup(p.fourcc);
+	x = picture->x < p.width ? picture->x : 0;
+	y = picture->y < p.height ? picture->y : 0;
+	if (format && format->is_yuv)
+		x &= ~1u; /* YUYV pairs share their chroma */
+	if (format && (format->bpp % 8) == 0) {
+		p.data = (uint8_t *)p.data + (size_t)y * p.stride + (size_t)x * (format->bpp / 8);
+		p.width -= x;
+		p.height -= y;
+	}
+	*out = p;
+	return 0;
+}
+
+static int dmabuf_sync(int fd, uint64_t flags)
+{
+	struct dma_buf_sync sync = { .flags = flags | DMA_BUF_SYNC_READ };
+	int ret;
+
+	do {
+		ret = ioctl(fd, DMA_BUF_IOCTL_SYNC, &sync);
+	} while (ret < 0 && (errno == EINTR || errno == EAGAIN));
+	return ret < 0 ? -errno : 0;
+}
+
+int vdispl_picture_copy(struct vdispl_picture *picture, const struct vdispl_pixels *dst)
+{
+	struct vdispl_pixels src;
+	int ret = vdispl_picture_pixels(picture, &src);
+
+	if (ret)
+		return ret;
+	if (picture->dmabuf_fd >= 0) {
+		ret = dmabuf_sync(picture->dmabuf_fd, DMA_BUF_SYNC_START);
+		if (ret)
+			return ret;
+	}
+	ret = vdispl_pixels_copy(dst, &src);
+	if (picture->dmabuf_fd >= 0) {
+		int end = dmabuf_sync(picture->dmabuf_fd, DMA_BUF_SYNC_END);
+
+		ret = ret ? ret : end;
+	}
+	if (!ret)
+		bytes_copied += (uint64_t)(src.width < dst->width ? src.width : dst->width) *
+				(src.height < dst->height ? src.height : dst->height) * 4u;
+	return ret;
 }

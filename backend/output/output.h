@@ -8,8 +8,10 @@
  * and the output calls done() exactly once per accepted flip, later, from
  * the event loop, never from inside flip().
  *
- * Pictures are read during the call only: the output copies them (this is
- * the copy path), so the guest may reuse its buffer once done() ran.
+ * A picture is a guest framebuffer. An output that can scan out its
+ * dma-buf directly (zero-copy) may keep using it until forget() says the
+ * framebuffer is going away; otherwise it copies the picture during the
+ * call (the copy path), and the guest may reuse its buffer once done() ran.
  */
 #ifndef VDISPL_BACKEND_OUTPUT_H
 #define VDISPL_BACKEND_OUTPUT_H
@@ -24,21 +26,51 @@ struct vdispl_output;
 
 typedef void (*vdispl_output_done_fn)(void *data);
 
+/* A guest framebuffer, and the part of it SET_CONFIG makes visible. */
+struct vdispl_picture {
+	uint64_t key;		/* which framebuffer; stable until forget() */
+	struct vdispl_pixels fb; /* all of it; .data is NULL until mapped */
+	uint32_t x, y;		/* the visible part starts here */
+	int dmabuf_fd;		/* its buffer as a dma-buf, or -1 */
+	uint64_t dmabuf_offset; /* of fb's first pixel in that dma-buf */
+	/* Map fb.data for the CPU: 0 or -errno. */
+	int (*map)(void *map_data, struct vdispl_pixels *fb);
+	void *map_data;
+};
+
+/* The visible part's pixels, mapping the buffer if needed. Returns 0 or -errno. */
+int vdispl_picture_pixels(struct vdispl_picture *picture, struct vdispl_pixels *out);
+
+/*
+ * Copy the visible part into @dst (top-left), through the CPU view: with a
+ * dma-buf, bracketed by DMA_BUF_IOCTL_SYNC so the exporter keeps caches
+ * right. Counted in vdispl_output_bytes_copied(). Returns 0 or -errno.
+ */
+int vdispl_picture_copy(struct vdispl_picture *picture, const struct vdispl_pixels *dst);
+
+/* Octets outputs copied out of guest buffers since start. */
+uint64_t vdispl_output_bytes_copied(void);
+
 struct vdispl_output_impl {
 	const char *name;
 	/*
 	 * Show @picture from now on, setting the display mode first if it is
 	 * off. Synchronous. Returns 0 or -errno.
 	 */
-	int (*enable)(struct vdispl_output *output, const struct vdispl_pixels *picture);
-	/* Turn the display off. */
+	int (*enable)(struct vdispl_output *output, struct vdispl_picture *picture);
+	/* Turn the display off; nothing of the guest's stays on screen. */
 	void (*disable)(struct vdispl_output *output);
 	/*
-	 * Copy @picture and have it shown at the next refresh; done() follows
-	 * when it is. Returns 0 or -errno (then done() is not called).
+	 * Have @picture shown at the next refresh; done() follows when it is.
+	 * Returns 0 or -errno (then done() is not called).
 	 */
-	int (*flip)(struct vdispl_output *output, const struct vdispl_pixels *picture);
-	/* Save what is shown now (headless: a PNG). Optional. */
+	int (*flip)(struct vdispl_output *output, struct vdispl_picture *picture);
+	/*
+	 * Framebuffer @key is going away: let go of whatever was kept for it.
+	 * Optional. What is on screen may stay there until the next flip.
+	 */
+	void (*forget)(struct vdispl_output *output, uint64_t key);
+	/* Save what is shown now as a PNG (headless; KMS with writeback). Optional. */
 	void (*snapshot)(struct vdispl_output *output);
 	void (*destroy)(struct vdispl_output *output);
 };
@@ -75,6 +107,13 @@ void vdispl_output_destroy(struct vdispl_output *output);
 /* For implementations: fill the embedded base from @params. */
 void vdispl_output_init(struct vdispl_output *output, const struct vdispl_output_impl *impl,
 			const struct vdispl_output_params *params);
+
+/*
+ * Where a PNG of @output goes: "<dir>/<tag with - for />-<count><suffix>.png",
+ * e.g. "shots/dom1-vdispl0-0-000050-requested.png".
+ */
+void vdispl_output_png_path(const struct vdispl_output *output, const char *dir, uint64_t count,
+			    const char *suffix, char *path, size_t size);
 
 /* "kms", "headless". */
 const char *vdispl_output_kind_name(enum vdispl_output_kind kind);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "evil.h"
+#include "flips.h"
 #include "report.h"
 #include "ring.h"
 #include "share.h"
@@ -23,7 +24,7 @@ volatile sig_atomic_t evil_stop;
 
 static void usage(FILE *out)
 {
-	fprintf(out, "Usage: " EVIL_PROG " [--device N] [--help]\n"
+	fprintf(out, "Usage: " EVIL_PROG " [--device N] [--flips N] [--help]\n"
 		     "\n"
 		     "Run inside a guest whose vdispl device has no kernel driver bound\n"
 		     "(drm_xen_front not loaded). Connects to the device's backend by hand\n"
@@ -33,6 +34,9 @@ static void usage(FILE *out)
 		     "ring protocol violation the backend must answer by closing the device.\n"
 		     "\n"
 		     "  --device N  the vdispl device index (default 0)\n"
+		     "  --flips N   no tests: flip two buffers of connector 0's size N times,\n"
+		     "              then print a summary line as vdispl-client does (for\n"
+		     "              tools/bench, at sizes drm_xen_front cannot drive)\n"
 		     "  --help      this text\n"
 		     "\n"
 		     "Prints TAP on stdout ('# ' lines are progress). Exit status: 0 all tests\n"
@@ -40,17 +44,25 @@ static void usage(FILE *out)
 		     "(the reason is on stderr).\n");
 }
 
-static int parse_args(int argc, char **argv, uint32_t *devid)
+static int parse_args(int argc, char **argv, uint32_t *devid, uint32_t *flips)
 {
 	static const struct option options[] = {
 		{ "device", required_argument, NULL, 'd' },
+		{ "flips", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "d:h", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "d:f:h", options, NULL)) != -1) {
 		switch (opt) {
+		case 'f':
+			if (vdispl_xs_parse_u32(optarg, flips) || !*flips) {
+				fprintf(stderr, EVIL_PROG ": --flips: \"%s\" is not a count\n",
+					optarg);
+				return -1;
+			}
+			break;
 		case 'd':
 			if (vdispl_xs_parse_u32(optarg, devid)) {
 				fprintf(stderr,
@@ -136,15 +148,20 @@ int main(int argc, char **argv)
 {
 	static struct evil_ctx ctx;
 	unsigned int failed = 0;
+	uint32_t flips = 0;
 	int status = EXIT_SETUP;
 
 	evil_report_init();
-	if (parse_args(argc, argv, &ctx.devid))
+	if (parse_args(argc, argv, &ctx.devid, &flips))
 		return EXIT_SETUP;
 	catch_signals();
 
 	if (evil_xenbus_open(&ctx) || open_handles(&ctx) || evil_xenbus_connect(&ctx))
 		goto out;
+	if (flips) {
+		status = evil_flips_run(&ctx, flips) ? EXIT_TESTS_FAILED : EXIT_ALL_PASSED;
+		goto out;
+	}
 	if (evil_tests_run(&ctx, &failed))
 		goto out;
 	status = failed ? EXIT_TESTS_FAILED : EXIT_ALL_PASSED;

@@ -3,6 +3,7 @@ command and extra packages, as small archives appended to the cached bases."""
 
 import os
 import stat
+import subprocess
 
 from . import cpio
 from .debs import PackageSet
@@ -47,9 +48,14 @@ def _copy_package_files(tree, root):
 
 
 def _add_modules(tree, modules):
-    # Loaded with insmod by path: the base images' module index stays as is.
+    # Loaded with insmod by path, so the base image's module index stays as
+    # it is; what each needs from that index is listed beside it (NAME.deps).
     for ko in modules:
-        tree.add(ko, "lab/modules/" + os.path.basename(ko))
+        name = os.path.basename(ko)
+        tree.add(ko, "lab/modules/" + name)
+        deps = subprocess.run(["modinfo", "-F", "depends", ko], stdout=subprocess.PIPE,
+                              text=True, check=True).stdout.strip()
+        tree.write("lab/modules/%s.deps" % name[:-len(".ko")], deps.replace(",", " ") + "\n")
 
 
 def guest_initrd(base, work, client, command, files=(), packages=(), programs=(), modules=()):

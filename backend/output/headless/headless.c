@@ -32,7 +32,8 @@ static struct headless_output *headless_output(struct vdispl_output *output)
 	return output->impl == &headless_impl ? (struct headless_output *)output : NULL;
 }
 
-static int copy_in(struct headless_output *h, const struct vdispl_pixels *picture)
+/* Through the buffer's CPU view; a dma-buf's is bracketed with DMA_BUF_IOCTL_SYNC. */
+static int copy_in(struct headless_output *h, struct vdispl_picture *picture)
 {
 	struct vdispl_pixels dst = {
 		.data = h->pixels,
@@ -42,7 +43,7 @@ static int copy_in(struct headless_output *h, const struct vdispl_pixels *pictur
 		.fourcc = DRM_FORMAT_XRGB8888,
 	};
 
-	return vdispl_pixels_copy(&dst, picture);
+	return vdispl_picture_copy(picture, &dst);
 }
 
 /*
@@ -53,17 +54,11 @@ static void save_png(struct headless_output *h, bool requested)
 {
 	struct vdispl_output *output = &h->base;
 	char path[PATH_MAX];
-	char name[sizeof(h->base.tag)];
 
 	if (!h->enabled)
 		return;
-	/* "dom1/vdispl0/0" -> "dom1-vdispl0-0" */
-	snprintf(name, sizeof(name), "%s", output->tag);
-	for (char *c = name; *c; c++)
-		if (*c == '/')
-			*c = '-';
-	snprintf(path, sizeof(path), "%s/%s-%06llu%s.png", h->png_dir, name,
-		 (unsigned long long)h->flips, requested ? "-requested" : "");
+	vdispl_output_png_path(output, h->png_dir, h->flips, requested ? "-requested" : "", path,
+			       sizeof(path));
 #ifdef VDISPL_HAVE_PNG
 	int ret = vdispl_png_write(path, h->pixels, output->width * 4, output->width, output->height);
 
@@ -93,7 +88,7 @@ static void done_later(void *data)
 	h->base.done(h->base.done_data);
 }
 
-static int headless_enable(struct vdispl_output *output, const struct vdispl_pixels *picture)
+static int headless_enable(struct vdispl_output *output, struct vdispl_picture *picture)
 {
 	struct headless_output *h = headless_output(output);
 	int ret = copy_in(h, picture);
@@ -109,7 +104,7 @@ static void headless_disable(struct vdispl_output *output)
 	headless_output(output)->enabled = false;
 }
 
-static int headless_flip(struct vdispl_output *output, const struct vdispl_pixels *picture)
+static int headless_flip(struct vdispl_output *output, struct vdispl_picture *picture)
 {
 	struct headless_output *h = headless_output(output);
 	int ret;

@@ -80,6 +80,9 @@ int vdispl_kms_device_get(const char *path, bool legacy, struct vdispl_loop *loo
 		goto err_caps;
 	}
 	dev->atomic = !legacy && drmSetClientCap(dev->fd, DRM_CLIENT_CAP_ATOMIC, 1) == 0;
+	/* Writeback connectors (captures) show up only to clients that ask. */
+	if (dev->atomic)
+		drmSetClientCap(dev->fd, DRM_CLIENT_CAP_WRITEBACK_CONNECTORS, 1);
 	vdispl_log(INFO, path, "opened, %s modesetting", dev->atomic ? "atomic" : "legacy");
 
 	dev->source = vdispl_loop_add_fd(loop, dev->fd, EPOLLIN, device_readable, dev);

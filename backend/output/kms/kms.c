@@ -9,45 +9,9 @@
 #include <xf86drm.h>
 #include <xf86drmMode.h>
 
-#include "kms-device.h"
+#include "kms-output.h"
 #include "kms.h"
 #include "log.h"
-
-/* Double buffering: the guest's next picture goes into the one not shown. */
-#define KMS_BUFFERS 2
-
-struct kms_buffer {
-	uint32_t handle;
-	uint32_t fb_id;
-	uint32_t pitch;
-	uint64_t size;
-	void *map;
-};
-
-struct kms_props {
-	uint32_t crtc_mode_id, crtc_active;
-	uint32_t conn_crtc_id;
-	uint32_t plane_fb_id, plane_crtc_id;
-	uint32_t plane_src_x, plane_src_y, plane_src_w, plane_src_h;
-	uint32_t plane_crtc_x, plane_crtc_y, plane_crtc_w, plane_crtc_h;
-};
-
-struct kms_output {
-	struct vdispl_output base; /* first: the output ops reach us through it */
-	struct vdispl_kms_device *dev;
-	uint32_t connector_id;
-	uint32_t crtc_id;
-	uint32_t plane_id;
-	struct kms_props props;
-	drmModeModeInfo mode;
-	uint32_t mode_blob;
-	bool have_mode;
-	bool enabled;
-	bool flip_pending;
-	struct kms_buffer buffers[KMS_BUFFERS];
-	int front;
-	char connector_name[32];
-};
 
 static const struct vdispl_output_impl kms_impl;
 
@@ -101,7 +65,9 @@ static int pick_connector(struct kms_output *k, const char *wanted)
 		if (!conn)
 			continue;
 		connector_name(dev->fd, conn, name, sizeof(name));
-		if ((wanted[0] ? strcmp(name, wanted) == 0 : conn->connection == DRM_MODE_CONNECTED) &&
+		/* A writeback connector captures a CRTC; it shows nothing. */
+		if (conn->connector_type != DRM_MODE_CONNECTOR_WRITEBACK &&
+		    (wanted[0] ? strcmp(name, wanted) == 0 : conn->connection == DRM_MODE_CONNECTED) &&
 		    !vdispl_kms_device_connector_taken(dev, conn->connector_id)) {
 			k->crtc_id = find_crtc(dev, res, conn);
 			if (k->crtc_id) {
@@ -120,7 +86,7 @@ static int pick_connector(struct kms_output *k, const char *wanted)
 }
 
 /* The property @name of a KMS object: its id and current value. */
-static bool find_prop(int fd, uint32_t object, uint32_t type, const char *name, uint32_t *id,
+bool kms_find_prop(int fd, uint32_t object, uint32_t type, const char *name, uint32_t *id,
 		      uint64_t *value)
 {
 	drmModeObjectProperties *props = drmModeObjectGetProperties(fd, object, type);
@@ -142,12 +108,12 @@ static bool find_prop(int fd, uint32_t object, uint32_t type, const char *name, 
 	return found;
 }
 
-static uint32_t prop_id(int fd, uint32_t object, uint32_t type, const char *name)
+uint32_t kms_prop_id(int fd, uint32_t object, uint32_t type, const char *name)
 {
 	uint32_t id;
 	uint64_t value;
 
-	return find_prop(fd, object, type, name, &id, &value) ? id : 0;
+	return kms_find_prop(fd, object, type, name, &id, &value) ? id : 0;
 }
 
 static bool is_primary_plane(int fd, uint32_t plane_id)
@@ -155,7 +121,7 @@ static bool is_primary_plane(int fd, uint32_t plane_id)
 	uint32_t id;
 	uint64_t type;
 
-	return find_prop(fd, plane_id, DRM_MODE_OBJECT_PLANE, "type", &id, &type) &&
+	return kms_find_prop(fd, plane_id, DRM_MODE_OBJECT_PLANE, "type", &id, &type) &&
 	       type == DRM_PLANE_TYPE_PRIMARY;
 }
 
@@ -187,19 +153,19 @@ static int lookup_props(struct kms_output *k)
 	int fd = k->dev->fd;
 	struct kms_props *p = &k->props;
 
-	p->crtc_mode_id = prop_id(fd, k->crtc_id, DRM_MODE_OBJECT_CRTC, "MODE_ID");
-	p->crtc_active = prop_id(fd, k->crtc_id, DRM_MODE_OBJECT_CRTC, "ACTIVE");
-	p->conn_crtc_id = prop_id(fd, k->connector_id, DRM_MODE_OBJECT_CONNECTOR, "CRTC_ID");
-	p->plane_fb_id = prop_id(fd, k->plane_id, DRM_MODE_OBJECT_PLANE, "FB_ID");
-	p->plane_crtc_id = prop_id(fd, k->plane_id, DRM_MODE_OBJECT_PLANE, "CRTC_ID");
-	p->plane_src_x = prop_id(fd, k->plane_id, DRM_MODE_OBJECT_PLANE, "SRC_X");
-	p->plane_src_y = prop_id(fd, k->plane_id, DRM_MODE_OBJECT_PLANE, "SRC_Y");
-	p->plane_src_w = prop_id(fd, k->plane_id, DRM_MODE_OBJECT_PLANE, "SRC_W");
-	p->plane_src_h = prop_id(fd, k->plane_id, DRM_MODE_OBJECT_PLANE, "SRC_H");
-	p->plane_crtc_x = prop_id(fd, k->plane_id, DRM_MODE_OBJECT_PLANE, "CRTC_X");
-	p->plane_crtc_y = prop_id(fd, k->plane_id, DRM_MODE_OBJECT_PLANE, "CRTC_Y");
-	p->plane_crtc_w = prop_id(fd, k->plane_id, DRM_MODE_OBJECT_PLANE, "CRTC_W");
-	p->plane_crtc_h = prop_id(fd, k->plane_id, DRM_MODE_OBJECT_PLANE, "CRTC_H");
+	p->crtc_mode_id = kms_prop_id(fd, k->crtc_id, DRM_MODE_OBJECT_CRTC, "MODE_ID");
+	p->crtc_active = kms_prop_id(fd, k->crtc_id, DRM_MODE_OBJECT_CRTC, "ACTIVE");
+	p->conn_crtc_id = kms_prop_id(fd, k->connector_id, DRM_MODE_OBJECT_CONNECTOR, "CRTC_ID");
+	p->plane_fb_id = kms_prop_id(fd, k->plane_id, DRM_MODE_OBJECT_PLANE, "FB_ID");
+	p->plane_crtc_id = kms_prop_id(fd, k->plane_id, DRM_MODE_OBJECT_PLANE, "CRTC_ID");
+	p->plane_src_x = kms_prop_id(fd, k->plane_id, DRM_MODE_OBJECT_PLANE, "SRC_X");
+	p->plane_src_y = kms_prop_id(fd, k->plane_id, DRM_MODE_OBJECT_PLANE, "SRC_Y");
+	p->plane_src_w = kms_prop_id(fd, k->plane_id, DRM_MODE_OBJECT_PLANE, "SRC_W");
+	p->plane_src_h = kms_prop_id(fd, k->plane_id, DRM_MODE_OBJECT_PLANE, "SRC_H");
+	p->plane_crtc_x = kms_prop_id(fd, k->plane_id, DRM_MODE_OBJECT_PLANE, "CRTC_X");
+	p->plane_crtc_y = kms_prop_id(fd, k->plane_id, DRM_MODE_OBJECT_PLANE, "CRTC_Y");
+	p->plane_crtc_w = kms_prop_id(fd, k->plane_id, DRM_MODE_OBJECT_PLANE, "CRTC_W");
+	p->plane_crtc_h = kms_prop_id(fd, k->plane_id, DRM_MODE_OBJECT_PLANE, "CRTC_H");
 	if (!p->crtc_mode_id || !p->crtc_active || !p->conn_crtc_id || !p->plane_fb_id ||
 	    !p->plane_crtc_id || !p->plane_src_w || !p->plane_crtc_w)
 		return -ENODEV;
@@ -237,7 +203,6 @@ static int pick_mode(struct kms_output *k)
 		ret = -ENODEV;
 	} else {
 		k->mode = conn->modes[best];
-		k->have_mode = true;
 		vdispl_log(INFO, k->base.tag, "%s %s: mode %ux%u@%u for a %ux%u connector",
 			   k->dev->path, k->connector_name, k->mode.hdisplay, k->mode.vdisplay,
 			   k->mode.vrefresh, k->base.width, k->base.height);
@@ -248,7 +213,7 @@ static int pick_mode(struct kms_output *k)
 
 /* ---- dumb buffers ---- */
 
-static void buffer_destroy(int fd, struct kms_buffer *buf)
+void kms_buffer_destroy(int fd, struct kms_buffer *buf)
 {
 	if (buf->map)
 		munmap(buf->map, buf->size);
@@ -262,7 +227,7 @@ static void buffer_destroy(int fd, struct kms_buffer *buf)
 	memset(buf, 0, sizeof(*buf));
 }
 
-static int buffer_create(int fd, uint32_t width, uint32_t height, struct kms_buffer *buf)
+int kms_buffer_create(int fd, uint32_t width, uint32_t height, struct kms_buffer *buf)
 {
 	struct drm_mode_create_dumb create = { .width = width, .height = height, .bpp = 32 };
 	struct drm_mode_map_dumb map = { 0 };
@@ -295,20 +260,21 @@ static int buffer_create(int fd, uint32_t width, uint32_t height, struct kms_buf
 	memset(buf->map, 0, buf->size);
 	return 0;
 err:
-	buffer_destroy(fd, buf);
+	kms_buffer_destroy(fd, buf);
 	return ret;
 }
 
 static void buffers_destroy(struct kms_output *k)
 {
 	for (int i = 0; i < KMS_BUFFERS; i++)
-		buffer_destroy(k->dev->fd, &k->buffers[i]);
+		kms_buffer_destroy(k->dev->fd, &k->buffers[i]);
 }
 
 static int buffers_create(struct kms_output *k)
 {
 	for (int i = 0; i < KMS_BUFFERS; i++) {
-		int ret = buffer_create(k->dev->fd, k->mode.hdisplay, k->mode.vdisplay, &k->buffers[i]);
+		int ret = kms_buffer_create(k->dev->fd, k->mode.hdisplay, k->mode.vdisplay,
+					    &k->buffers[i]);
 
 		if (ret) {
 			vdispl_log_errno(ERROR, k->base.tag, ret, "dumb buffer %ux%u", k->mode.hdisplay,
@@ -317,32 +283,43 @@ static int buffers_create(struct kms_output *k)
 			return ret;
 		}
 	}
-	k->front = 0;
 	return 0;
-}
-
-/* The copy path: the guest's picture into the buffer not on screen. */
-static int copy_to_back(struct kms_output *k, const struct vdispl_pixels *picture)
-{
-	struct kms_buffer *back = &k->buffers[!k->front];
-	struct vdispl_pixels dst = {
-		.data = back->map,
-		.stride = back->pitch,
-		.width = k->mode.hdisplay,
-		.height = k->mode.vdisplay,
-		.fourcc = DRM_FORMAT_XRGB8888,
-	};
-
-	return vdispl_pixels_copy(&dst, picture);
 }
 
 /* ---- commits ---- */
 
-static int atomic_commit(struct kms_output *k, uint32_t fb_id, bool modeset, uint32_t flags)
+/* What of a framebuffer the plane shows, and where: whole pixels. */
+struct plane_rect {
+	uint32_t src_x, src_y, w, h;
+};
+
+/* The whole mode, from a buffer of the mode's size (the copy path). */
+static struct plane_rect full_mode(const struct kms_output *k)
+{
+	return (struct plane_rect){ 0, 0, k->mode.hdisplay, k->mode.vdisplay };
+}
+
+/* The visible part of a guest framebuffer, clipped to the mode. */
+static struct plane_rect visible_part(const struct kms_output *k,
+				      const struct vdispl_picture *picture)
+{
+	struct vdispl_pixels fb = picture->fb;
+	uint32_t x = picture->x < fb.width ? picture->x : 0;
+	uint32_t y = picture->y < fb.height ? picture->y : 0;
+	struct plane_rect r = { x, y, fb.width - x, fb.height - y };
+
+	if (r.w > k->mode.hdisplay)
+		r.w = k->mode.hdisplay;
+	if (r.h > k->mode.vdisplay)
+		r.h = k->mode.vdisplay;
+	return r;
+}
+
+static int atomic_commit(struct kms_output *k, uint32_t fb_id, const struct plane_rect *r,
+			 bool modeset, uint32_t flags)
 {
 	drmModeAtomicReq *req = drmModeAtomicAlloc();
 	const struct kms_props *p = &k->props;
-	uint32_t w = k->mode.hdisplay, h = k->mode.vdisplay;
 	int ret;
 
 	if (!req)
@@ -356,32 +333,101 @@ static int atomic_commit(struct kms_output *k, uint32_t fb_id, bool modeset, uin
 	drmModeAtomicAddProperty(req, k->plane_id, p->plane_fb_id, fb_id);
 	drmModeAtomicAddProperty(req, k->plane_id, p->plane_crtc_id, fb_id ? k->crtc_id : 0);
 	if (fb_id) {
-		drmModeAtomicAddProperty(req, k->plane_id, p->plane_src_x, 0);
-		drmModeAtomicAddProperty(req, k->plane_id, p->plane_src_y, 0);
-		drmModeAtomicAddProperty(req, k->plane_id, p->plane_src_w, (uint64_t)w << 16);
-		drmModeAtomicAddProperty(req, k->plane_id, p->plane_src_h, (uint64_t)h << 16);
+		drmModeAtomicAddProperty(req, k->plane_id, p->plane_src_x, (uint64_t)r->src_x << 16);
+		drmModeAtomicAddProperty(req, k->plane_id, p->plane_src_y, (uint64_t)r->src_y << 16);
+		drmModeAtomicAddProperty(req, k->plane_id, p->plane_src_w, (uint64_t)r->w << 16);
+		drmModeAtomicAddProperty(req, k->plane_id, p->plane_src_h, (uint64_t)r->h << 16);
 		drmModeAtomicAddProperty(req, k->plane_id, p->plane_crtc_x, 0);
 		drmModeAtomicAddProperty(req, k->plane_id, p->plane_crtc_y, 0);
-		drmModeAtomicAddProperty(req, k->plane_id, p->plane_crtc_w, w);
-		drmModeAtomicAddProperty(req, k->plane_id, p->plane_crtc_h, h);
+		drmModeAtomicAddProperty(req, k->plane_id, p->plane_crtc_w, r->w);
+		drmModeAtomicAddProperty(req, k->plane_id, p->plane_crtc_h, r->h);
 	}
 	ret = drmModeAtomicCommit(k->dev->fd, req, flags, k->dev) < 0 ? -errno : 0;
 	drmModeAtomicFree(req);
 	return ret;
 }
 
-static int modeset(struct kms_output *k, uint32_t fb_id)
+/* Set the mode showing @fb_id (0: off). Blocking. */
+static int modeset(struct kms_output *k, uint32_t fb_id, const struct plane_rect *r)
 {
 	if (k->dev->atomic) {
 		if (!k->mode_blob &&
 		    drmModeCreatePropertyBlob(k->dev->fd, &k->mode, sizeof(k->mode), &k->mode_blob) < 0)
 			return -errno;
-		return atomic_commit(k, fb_id, true, 0);
+		return atomic_commit(k, fb_id, r, true, 0);
 	}
 	if (fb_id)
-		return drmModeSetCrtc(k->dev->fd, k->crtc_id, fb_id, 0, 0, &k->connector_id, 1,
-				      &k->mode) < 0 ? -errno : 0;
+		return drmModeSetCrtc(k->dev->fd, k->crtc_id, fb_id, r->src_x, r->src_y,
+				      &k->connector_id, 1, &k->mode) < 0 ? -errno : 0;
 	return drmModeSetCrtc(k->dev->fd, k->crtc_id, 0, 0, 0, NULL, 0, NULL) < 0 ? -errno : 0;
+}
+
+/* Have @fb_id shown at the next vblank, with an event when it is. */
+static int page_flip(struct kms_output *k, uint32_t fb_id, const struct plane_rect *r)
+{
+	if (k->dev->atomic)
+		return atomic_commit(k, fb_id, r, false,
+				     DRM_MODE_PAGE_FLIP_EVENT | DRM_MODE_ATOMIC_NONBLOCK);
+	/* Legacy flips keep the CRTC's viewport: the picture must be at (0, 0). */
+	if (r->src_x || r->src_y)
+		return -EINVAL;
+	return drmModePageFlip(k->dev->fd, k->crtc_id, fb_id, DRM_MODE_PAGE_FLIP_EVENT, k->dev) < 0
+		       ? -errno
+		       : 0;
+}
+
+/* ---- showing a picture ---- */
+
+/* The dumb buffer not on screen, with @picture copied in. */
+static int copy_to_back(struct kms_output *k, struct vdispl_picture *picture, uint32_t *fb_id)
+{
+	struct kms_buffer *back;
+	struct vdispl_pixels dst;
+	int ret;
+
+	if (!k->buffers[0].map) {
+		ret = buffers_create(k);
+		if (ret)
+			return ret;
+	}
+	back = &k->buffers[k->shown_fb == k->buffers[0].fb_id];
+	dst = (struct vdispl_pixels){
+		.data = back->map,
+		.stride = back->pitch,
+		.width = k->mode.hdisplay,
+		.height = k->mode.vdisplay,
+		.fourcc = DRM_FORMAT_XRGB8888,
+	};
+	*fb_id = back->fb_id;
+	return vdispl_picture_copy(picture, &dst);
+}
+
+/*
+ * Show @picture, by a modeset (@enable) or a flip: its own dma-buf if the driver takes it,
+ * else a copy. A driver that refuses the dma-buf at commit time gets the
+ * copy at once, and from then on.
+ */
+static int show(struct kms_output *k, struct vdispl_picture *picture, bool enable,
+		uint32_t *shown)
+{
+	struct plane_rect full = full_mode(k), part = visible_part(k, picture);
+	uint32_t fb_id = kms_import_fb(k, picture);
+	int ret;
+
+	if (fb_id) {
+		ret = enable ? modeset(k, fb_id, &part) : page_flip(k, fb_id, &part);
+		if (!ret) {
+			*shown = fb_id;
+			return 0;
+		}
+		kms_import_refused(k, fb_id, ret);
+	}
+	ret = copy_to_back(k, picture, &fb_id);
+	if (!ret)
+		ret = enable ? modeset(k, fb_id, &full) : page_flip(k, fb_id, &full);
+	if (!ret)
+		*shown = fb_id;
+	return ret;
 }
 
 /* ---- the output ops ---- */
@@ -393,31 +439,33 @@ static void kms_flip_done(void *data)
 	if (!k->flip_pending)
 		return;
 	k->flip_pending = false;
-	k->front = !k->front;
+	/* Turned off meanwhile: the flip is done, but nothing is shown. */
+	k->shown_fb = k->enabled ? k->pending_fb : 0;
+	k->pending_fb = 0;
+	k->flips++;
+	kms_import_reap(k, false);
+	if (k->capture_requested) {
+		k->capture_requested = false;
+		kms_writeback_capture(k);
+	}
 	k->base.done(k->base.done_data);
 }
 
-static int kms_enable(struct vdispl_output *output, const struct vdispl_pixels *picture)
+static int kms_enable(struct vdispl_output *output, struct vdispl_picture *picture)
 {
 	struct kms_output *k = kms_output(output);
 	int ret;
 
-	if (!k->buffers[0].map) {
-		ret = buffers_create(k);
-		if (ret)
-			return ret;
-	}
-	ret = copy_to_back(k, picture);
-	if (ret)
-		return ret;
-	ret = modeset(k, k->buffers[!k->front].fb_id);
+	if (k->flip_pending)
+		return -EBUSY;
+	ret = show(k, picture, true, &k->shown_fb);
 	if (ret) {
 		vdispl_log_errno(ERROR, output->tag, ret, "modeset of %s to %ux%u", k->connector_name,
 				 k->mode.hdisplay, k->mode.vdisplay);
 		return ret;
 	}
-	k->front = !k->front;
 	k->enabled = true;
+	kms_import_reap(k, false);
 	return 0;
 }
 
@@ -428,30 +476,23 @@ static void kms_disable(struct vdispl_output *output)
 
 	if (!k->enabled)
 		return;
-	ret = modeset(k, 0);
+	/* Blocking: it waits for a flip in flight, whose event still comes. */
+	ret = modeset(k, 0, NULL);
 	if (ret)
 		vdispl_log_errno(WARN, output->tag, ret, "turning %s off", k->connector_name);
 	k->enabled = false;
+	k->shown_fb = 0;
+	kms_import_reap(k, false);
 }
 
-static int kms_flip(struct vdispl_output *output, const struct vdispl_pixels *picture)
+static int kms_flip(struct vdispl_output *output, struct vdispl_picture *picture)
 {
 	struct kms_output *k = kms_output(output);
-	uint32_t fb_id = k->buffers[!k->front].fb_id;
 	int ret;
 
 	if (!k->enabled || k->flip_pending)
 		return -EBUSY;
-	ret = copy_to_back(k, picture);
-	if (ret)
-		return ret;
-	if (k->dev->atomic)
-		ret = atomic_commit(k, fb_id, false,
-				    DRM_MODE_PAGE_FLIP_EVENT | DRM_MODE_ATOMIC_NONBLOCK);
-	else
-		ret = drmModePageFlip(k->dev->fd, k->crtc_id, fb_id, DRM_MODE_PAGE_FLIP_EVENT, k->dev) < 0
-			      ? -errno
-			      : 0;
+	ret = show(k, picture, false, &k->pending_fb);
 	if (ret) {
 		vdispl_log_errno(ERROR, output->tag, ret, "page flip on %s", k->connector_name);
 		return ret;
@@ -460,12 +501,33 @@ static int kms_flip(struct vdispl_output *output, const struct vdispl_pixels *pi
 	return 0;
 }
 
+static void kms_forget(struct vdispl_output *output, uint64_t key)
+{
+	kms_import_forget(kms_output(output), key);
+}
+
+static void kms_snapshot(struct vdispl_output *output)
+{
+	struct kms_output *k = kms_output(output);
+
+	if (!k->writeback.connector_id) {
+		vdispl_log(INFO, output->tag, "%s has no writeback connector: no capture",
+			   k->connector_name);
+		return;
+	}
+	if (k->flip_pending)
+		k->capture_requested = true; /* once the flip is done, of what it shows */
+	else
+		kms_writeback_capture(k);
+}
+
 static void kms_destroy(struct vdispl_output *output)
 {
 	struct kms_output *k = kms_output(output);
 
-	/* A blocking modeset waits for a pending flip before buffers go. */
 	kms_disable(output);
+	/* Nothing is on screen: every imported framebuffer can go. */
+	kms_import_reap(k, true);
 	vdispl_kms_device_release(k->dev, k->crtc_id);
 	buffers_destroy(k);
 	if (k->mode_blob)
@@ -479,6 +541,8 @@ static const struct vdispl_output_impl kms_impl = {
 	.enable = kms_enable,
 	.disable = kms_disable,
 	.flip = kms_flip,
+	.forget = kms_forget,
+	.snapshot = kms_snapshot,
 	.destroy = kms_destroy,
 };
 
@@ -513,6 +577,9 @@ int vdispl_kms_output_create(const struct vdispl_output_params *params, struct v
 	ret = vdispl_kms_device_claim(k->dev, k->crtc_id, k->connector_id, kms_flip_done, k);
 	if (ret)
 		goto err_connector;
+	snprintf(k->png_dir, sizeof(k->png_dir), "%s", cfg->png_dir);
+	if (k->dev->atomic)
+		kms_writeback_find(k);
 	vdispl_log(INFO, k->base.tag, "shown on %s %s (CRTC %u)", k->dev->path, k->connector_name,
 		   k->crtc_id);
 	*out = &k->base;

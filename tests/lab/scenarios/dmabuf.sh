@@ -14,7 +14,8 @@ lab_load_module vdispl-edu-check
 vdispl-dmabuf-check nonroot >/tmp/nonroot.log 2>&1
 while read -r line; do lab_result nonroot "$line"; done </tmp/nonroot.log
 
-lab_start_backend
+# The backend only serves the guest's vdispl device here: it must not hold the module.
+lab_start_backend --import copy
 lab_create_guest
 lab_wait_guest guest "@@GRANTS-READY" 120
 domid=$(xl domid guest)

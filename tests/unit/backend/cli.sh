@@ -27,6 +27,8 @@ check 2 "--output bogus: bad value 'bogus' for 'output'" "an unknown output" --o
 check 2 "--png-every -3: bad value" "a negative png-every" --png-every -3
 check 2 "--png-every 4294967296: bad value" "png-every past 32 bits" --png-every 4294967296
 check 2 "--drm-device : empty value" "an empty DRM device" --drm-device ""
+check 2 "--import zero: bad value 'zero' for 'import' in \[backend\]: expected auto, module" \
+    "an unknown import" --import zero
 check 2 "--log-level loud: want error, warn, info or debug" "an unknown log level" \
     --log-level loud
 check 2 "unexpected argument 'extra'" "a stray argument" extra

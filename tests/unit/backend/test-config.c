@@ -60,6 +60,8 @@ static void test_header_example(void)
 	/* The example of config.h, word for word. */
 	static const char text[] =
 	    "[backend]                 ; defaults for every connector\n"
+	    "import = auto             ; how guest buffers are taken: auto | module |\n"
+	    "                          ; gntdev-dmabuf | copy ([backend] only)\n"
 	    "output = kms              ; kms | headless\n"
 	    "drm-device = /dev/dri/card0\n"
 	    "\n"
@@ -77,6 +79,7 @@ static void test_header_example(void)
 	struct vdispl_output_config out;
 
 	TAP_EQ_INT(parse(text), 0, "header example parses: %s", error);
+	TAP_EQ_INT(config.import, VDISPL_IMPORT_AUTO, "import auto");
 	TAP_EQ_INT(config.num_sections, 2, "two guest sections");
 	TAP_CHECK(!strcmp(config.sections[0].domain, "guest1") &&
 		      !strcmp(config.sections[0].unique_id, "id0"),
@@ -317,6 +320,38 @@ static void test_errors(void)
 	TAP_EQ_INT(config.num_sections, 64, "all 64 recorded");
 }
 
+static void test_import(void)
+{
+	static const struct {
+		const char *name;
+		enum vdispl_import_kind kind;
+	} kinds[] = {
+		{ "auto", VDISPL_IMPORT_AUTO },
+		{ "module", VDISPL_IMPORT_MODULE },
+		{ "gntdev-dmabuf", VDISPL_IMPORT_GNTDEV_DMABUF },
+		{ "copy", VDISPL_IMPORT_COPY },
+	};
+	char text[128];
+
+	vdispl_config_init(&config);
+	TAP_EQ_INT(config.import, VDISPL_IMPORT_AUTO, "import defaults to auto");
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		snprintf(text, sizeof(text), "[backend]\nimport = %s\n", kinds[i].name);
+		TAP_EQ_INT(parse(text), 0, "import = %s parses", kinds[i].name);
+		TAP_EQ_INT(config.import, kinds[i].kind, "import = %s is kind %d", kinds[i].name,
+			   (int)kinds[i].kind);
+		TAP_CHECK(!strcmp(vdispl_import_kind_name(kinds[i].kind), kinds[i].name),
+			  "kind %d is named %s", (int)kinds[i].kind, kinds[i].name);
+	}
+	expect_error("[backend]\nimport = zero\n",
+		     "line 2: bad value 'zero' for 'import' in [backend]: expected auto, module, "
+		     "gntdev-dmabuf or copy",
+		     "an unknown import");
+	expect_error("[guest/id0]\nimport = copy\n",
+		     "line 2: 'import' belongs in [backend], not [guest/id0]",
+		     "import in a guest section");
+}
+
 static void test_error_leaves_config(void)
 {
 	struct vdispl_config *before = malloc(sizeof(*before));
@@ -363,6 +398,7 @@ int main(void)
 {
 	test_defaults();
 	test_header_example();
+	test_import();
 	test_values();
 	test_precedence();
 	test_errors();

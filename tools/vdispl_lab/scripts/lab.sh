@@ -41,6 +41,9 @@ lab_boot() {
 lab_load_module() {
     name=$1
     shift
+    for dep in $(cat "/lab/modules/$name.deps"); do
+        modprobe "$dep" || lab_fail "modprobe $dep (for $name) failed"
+    done
     insmod "/lab/modules/$name.ko" "$@" || lab_fail "insmod $name failed: $(dmesg | tail -n 3)"
 }
 

@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: MIT
+/*
+ * module: our Dom0 module (backend/kernel/) maps the guest's grants and
+ * exports them as a dma-buf whose DMA addresses come through Xen's p2m. The
+ * CPU view, for outputs that still copy, is the dma-buf's own mmap.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "displif.h"
+#include "dmabuf-module.h"
+#include "import.h"
+#include "log.h"
+
+static int module_probe(struct vdispl_import *import, char *why, size_t why_size)
+{
+	return vdispl_import_module_handle(import) ? 0 : -ENODEV;
+}
+
+static int module_create(struct vdispl_import_device *dev, uint32_t pages, vdispl_gref_t *grefs,
+			 struct vdispl_import_buffer *buf)
+{
+	struct vdispl_dmabuf_module *m = vdispl_import_module_handle(dev->import);
+	struct vdispl_dmabuf_export e;
+	int ret = vdispl_dmabuf_module_export(m, dev->domid, grefs, pages, false, &e);
+
+	if (ret) {
+		if (e.status)
+			vdispl_log(WARN, dev->tag, "vdispl-dmabuf: reference %u of %u refused by Xen "
+				   "(status %d)", e.failed, pages, e.status);
+		return ret;
+	}
+	buf->dmabuf_fd = e.fd;
+	buf->dmabuf_id = e.id;
+	buf->bus_segments = e.bus_segments;
+	return 0;
+}
+
+static int module_map_cpu(struct vdispl_import_device *dev, struct vdispl_import_buffer *buf)
+{
+	void *map = mmap(NULL, (size_t)buf->pages * VDISPL_XEN_PAGE_SIZE, PROT_READ, MAP_SHARED,
+			 buf->dmabuf_fd, 0);
+
+	if (map == MAP_FAILED)
+		return -errno;
+	buf->map = map;
+	return 0;
+}
+
+static int module_destroy(struct vdispl_import_device *dev, struct vdispl_import_buffer *buf)
+{
+	int ret = 0;
+
+	if (buf->map && munmap(buf->map, (size_t)buf->pages * VDISPL_XEN_PAGE_SIZE))
+		ret = -errno;
+	/* The grants go when the last importer lets go too; the module says when. */
+	if (close(buf->dmabuf_fd) && !ret)
+		ret = -errno;
+	return ret;
+}
+
+const struct vdispl_import_impl vdispl_import_module = {
+	.name = "module",
+	.probe = module_probe,
+	.create = module_create,
+	.map_cpu = module_map_cpu,
+	.destroy = module_destroy,
+};

@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Zero-copy on KMS: a guest framebuffer's dma-buf becomes a KMS framebuffer
+ * (PRIME fd to handle, AddFB2 with the guest's pitch and offset) that the
+ * plane scans out as it is. One import per framebuffer, made on its first
+ * flip and kept until the guest lets go of it; one that is on screen then
+ * stays until the screen moves on, so the guest's picture never vanishes
+ * under the user. A driver that refuses a dma-buf gets that framebuffer
+ * copied instead, logged once.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <xf86drm.h>
+
+#include "kms-output.h"
+#include "log.h"
+
+static struct kms_import *find(struct kms_output *k, uint64_t key)
+{
+	for (struct kms_import *imp = k->imports; imp; imp = imp->next)
+		if (imp->key == key)
+			return imp;
+	return NULL;
+}
+
+/* Close @handle unless another import of the same dma-buf still uses it. */
+static void put_handle(struct kms_output *k, const struct kms_import *gone)
+{
+	struct drm_gem_close close = { .handle = gone->handle };
+
+	if (!gone->handle)
+		return;
+	for (struct kms_import *imp = k->imports; imp; imp = imp->next)
+		if (imp != gone && imp->handle == gone->handle)
+			return;
+	drmIoctl(k->dev->fd, DRM_IOCTL_GEM_CLOSE, &close);
+}
+
+static void remove_import(struct kms_output *k, struct kms_import *gone)
+{
+	for (struct kms_import **link = &k->imports; *link; link = &(*link)->next) {
+		if (*link == gone) {
+			*link = gone->next;
+			break;
+		}
+	}
+	if (gone->fb_id)
+		drmModeRmFB(k->dev->fd, gone->fb_id);
+	put_handle(k, gone);
+	free(gone);
+}
+
+static int add_fb(struct kms_output *k, const struct vdispl_picture *picture,
+		  struct kms_import *imp)
+{
+	const struct vdispl_pixels *fb = &picture->fb;
+	uint32_t handles[4] = { imp->handle }, pitches[4] = { fb->stride };
+	uint32_t offsets[4] = { 0 };
+
+	/* AddFB2 takes 32-bit offsets: a guest's data_ofs is checked against the buffer. */
+	if (picture->dmabuf_offset > UINT32_MAX)
+		return -EINVAL;
+	offsets[0] = (uint32_t)picture->dmabuf_offset;
+	return drmModeAddFB2(k->dev->fd, fb->width, fb->height, fb->fourcc, handles, pitches,
+			     offsets, &imp->fb_id, 0) < 0 ? -errno : 0;
+}
+
+uint32_t kms_import_fb(struct kms_output *k, const struct vdispl_picture *picture)
+{
+	struct kms_import *imp;
+	int ret;
+
+	if (picture->dmabuf_fd < 0)
+		return 0;
+	imp = find(k, picture->key);
+	if (imp)
+		return imp->fb_id;
+	imp = calloc(1, sizeof(*imp));
+	if (!imp)
+		return 0;
+	imp->key = picture->key;
+	imp->next = k->imports;
+	k->imports = imp;
+	ret = drmPrimeFDToHandle(k->dev->fd, picture->dmabuf_fd, &imp->handle) < 0 ? -errno : 0;
+	if (ret) {
+		vdispl_log_errno(INFO, k->base.tag, ret,
+				 "fb %#llx: %s cannot import its dma-buf; copying it",
+				 (unsigned long long)imp->key, k->dev->path);
+		return 0;
+	}
+	ret = add_fb(k, picture, imp);
+	if (ret) {
+		vdispl_log_errno(INFO, k->base.tag, ret,
+				 "fb %#llx: %s refuses a %.4s framebuffer %ux%u pitch %u on its "
+				 "dma-buf; copying it",
+				 (unsigned long long)imp->key, k->dev->path,
+				 (const char *)&picture->fb.fourcc, picture->fb.width,
+				 picture->fb.height, picture->fb.stride);
+		put_handle(k, imp);
+		imp->handle = 0;
+		imp->fb_id = 0;
+		return 0;
+	}
+	vdispl_log(INFO, k->base.tag, "fb %#llx: scanned out from the guest's dma-buf (zero-copy)",
+		   (unsigned long long)imp->key);
+	return imp->fb_id;
+}
+
+void kms_import_refused(struct kms_output *k, uint32_t fb_id, int error)
+{
+	for (struct kms_import *imp = k->imports; imp; imp = imp->next) {
+		if (imp->fb_id != fb_id)
+			continue;
+		vdispl_log_errno(INFO, k->base.tag, error,
+				 "fb %#llx: %s cannot show its dma-buf on %s; copying it",
+				 (unsigned long long)imp->key, k->dev->path, k->connector_name);
+		drmModeRmFB(k->dev->fd, imp->fb_id);
+		imp->fb_id = 0;
+		put_handle(k, imp);
+		imp->handle = 0;
+		return;
+	}
+}
+
+void kms_import_forget(struct kms_output *k, uint64_t key)
+{
+	struct kms_import *imp = find(k, key);
+
+	if (!imp)
+		return;
+	imp->forgotten = true;
+	kms_import_reap(k, false);
+}
+
+void kms_import_reap(struct kms_output *k, bool all)
+{
+	struct kms_import *imp = k->imports, *next;
+
+	for (; imp; imp = next) {
+		next = imp->next;
+		if (all || (imp->forgotten && (!imp->fb_id || (imp->fb_id != k->shown_fb &&
+							       imp->fb_id != k->pending_fb))))
+			remove_import(k, imp);
+	}
+}

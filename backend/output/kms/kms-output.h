@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The KMS output's own parts, shared by its files: kms.c (displays, modes,
+ * commits, the output ops), kms-import.c (guest dma-bufs scanned out as
+ * they are) and kms-writeback.c (capture through a writeback connector).
+ */
+#ifndef VDISPL_KMS_OUTPUT_H
+#define VDISPL_KMS_OUTPUT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <xf86drmMode.h>
+
+#include "kms-device.h"
+#include "output.h"
+
+/* Double buffering on the copy path: the next picture goes into the one not shown. */
+#define KMS_BUFFERS 2
+
+/* A dumb buffer with its framebuffer and CPU mapping. */
+struct kms_buffer {
+	uint32_t handle;
+	uint32_t fb_id;
+	uint32_t pitch;
+	uint64_t size;
+	void *map;
+};
+
+struct kms_props {
+	uint32_t crtc_mode_id, crtc_active;
+	uint32_t conn_crtc_id;
+	uint32_t plane_fb_id, plane_crtc_id;
+	uint32_t plane_src_x, plane_src_y, plane_src_w, plane_src_h;
+	uint32_t plane_crtc_x, plane_crtc_y, plane_crtc_w, plane_crtc_h;
+};
+
+/* A guest framebuffer imported from its dma-buf: zero-copy. */
+struct kms_import {
+	struct kms_import *next;
+	uint64_t key;	 /* the picture's key */
+	uint32_t handle; /* GEM handle of the dma-buf; shared by imports of one buffer */
+	uint32_t fb_id;	 /* 0: the driver refused it, the picture is copied */
+	bool forgotten;	 /* the guest let go; removed once off screen */
+};
+
+/* The writeback connector of our CRTC, where the device has one. */
+struct kms_writeback {
+	uint32_t connector_id; /* 0: none */
+	uint32_t prop_crtc_id, prop_fb_id, prop_out_fence;
+	bool alone; /* the display connector must leave the CRTC while it captures */
+};
+
+struct kms_output {
+	struct vdispl_output base; /* first: the output ops reach us through it */
+	struct vdispl_kms_device *dev;
+	uint32_t connector_id;
+	uint32_t crtc_id;
+	uint32_t plane_id;
+	struct kms_props props;
+	drmModeModeInfo mode;
+	uint32_t mode_blob;
+	bool enabled;
+	bool flip_pending;
+	struct kms_buffer buffers[KMS_BUFFERS];
+	uint32_t shown_fb;   /* on screen now (0: nothing) */
+	uint32_t pending_fb; /* of the flip in flight */
+	struct kms_import *imports;
+	struct kms_writeback writeback;
+	bool capture_requested; /* SIGUSR2 while a flip was in flight */
+	uint64_t flips;
+	char png_dir[VDISPL_CONFIG_STR];
+	char connector_name[32];
+};
+
+/* kms.c */
+int kms_buffer_create(int fd, uint32_t width, uint32_t height, struct kms_buffer *buf);
+void kms_buffer_destroy(int fd, struct kms_buffer *buf);
+bool kms_find_prop(int fd, uint32_t object, uint32_t type, const char *name, uint32_t *id,
+		   uint64_t *value);
+uint32_t kms_prop_id(int fd, uint32_t object, uint32_t type, const char *name);
+
+/*
+ * kms-import.c: the framebuffer showing @picture's dma-buf as it is, or 0
+ * when the picture has none or the driver refused it (logged once per
+ * framebuffer): then it is copied.
+ */
+uint32_t kms_import_fb(struct kms_output *k, const struct vdispl_picture *picture);
+/* A commit with @fb_id failed: copy that framebuffer from now on. */
+void kms_import_refused(struct kms_output *k, uint32_t fb_id, int error);
+/* The guest let go of @key: remove its framebuffer, or once it is off screen. */
+void kms_import_forget(struct kms_output *k, uint64_t key);
+/* Remove forgotten framebuffers no longer shown or pending; all of them with @all. */
+void kms_import_reap(struct kms_output *k, bool all);
+
+/* kms-writeback.c: find our CRTC's writeback connector (atomic devices only). */
+void kms_writeback_find(struct kms_output *k);
+/* Capture what is on screen into a PNG in png_dir. Returns 0 or -errno. */
+int kms_writeback_capture(struct kms_output *k);
+
+#endif

@@ -1,0 +1,68 @@
+# Zero-copy onto vkms: the mainline frontend's buffers, exported by
+# vdispl-dmabuf, scanned out by vkms as they are, and captured by its
+# writeback connector; the module cannot go while they are exported. Then
+# the guest is destroyed while its buffer is on screen, and a new one draws.
+lab_load_module vkms enable_writeback=1
+vkms=
+for c in /sys/class/drm/card[0-9]*; do
+    # vkms is a bare platform device: no driver link, only its name.
+    case "$(readlink "$c/device")" in */vkms) vkms=$(basename "$c") ;; esac
+done
+[ -n "$vkms" ] || lab_fail "vkms gave no DRM card"
+lab_log "vkms is /dev/dri/$vkms"
+mkdir -p /tmp/shots
+printf '[backend]\noutput = kms\ndrm-device = /dev/dri/%s\npng-dir = /tmp/shots\n' "$vkms" \
+    >/lab/backend.ini
+
+# capture NAME: SIGUSR2, then the writeback PNG, sent to the host as NAME.png.
+capture() {
+    rm -f /tmp/shots/*
+    kill -USR2 "$LAB_BACKEND_PID"
+    i=0
+    while ! ls /tmp/shots/*-writeback.png >/dev/null 2>&1 && [ $i -lt 50 ]; do
+        i=$((i + 1))
+        sleep 0.2
+    done
+    lab_result "$1-png" "$(ls /tmp/shots | tr '\n' ' ')"
+    for png in /tmp/shots/*-writeback.png; do
+        [ -e "$png" ] && lab_send_file "$1.png" "$png"
+    done
+}
+
+# wait_unmapped: until the backend maps no grant (its importers let go).
+wait_unmapped() {
+    i=0
+    while [ $i -lt 30 ]; do
+        status=$(lab_backend_status | tr ' ' ',')
+        [ "$(lab_status_field "$(echo "$status" | tr ',' ' ')" grants_mapped)" = 0 ] && break
+        i=$((i + 1))
+        sleep 0.5
+    done
+    echo "$status"
+}
+
+lab_start_backend
+lab_create_guest
+lab_wait_guest guest "@@GUEST-CMD-DONE" 600
+sleep 1
+lab_result shown "$(lab_backend_status | tr ' ' ',')"
+capture first
+if rmmod vdispl_dmabuf 2>/dev/null; then
+    lab_result rmmod-while-exported unloaded
+else
+    lab_result rmmod-while-exported refused
+fi
+
+lab_log "destroying the guest while its buffer is on screen"
+lab_destroy_guest guest
+lab_result after-destroy "$(wait_unmapped)"
+lab_result domains-left "$(xl list | tail -n +3 | wc -l)"
+lab_backend_alive && lab_result backend-alive yes
+
+lab_create_guest /lab/guest2.cfg
+lab_wait_guest guest2 "@@GUEST-CMD-DONE" 300
+sleep 1
+capture second
+lab_result second "$(lab_backend_status | tr ' ' ',')"
+lab_result kernel-trouble "$(lab_kernel_trouble)"
+lab_result xen-trouble "$(lab_xen_trouble)"
