@@ -109,6 +109,32 @@ static int cvt_rb_timing(struct edid_timing *t, uint32_t width, uint32_t height,
 	return 0;
 }
 
+int vdispl_cvt_rb_mode(uint32_t width, uint32_t height, uint32_t refresh_hz,
+		       struct vdispl_cvt_mode *mode)
+{
+	struct edid_timing t;
+	int ret;
+
+	if (!width || !height || !refresh_hz || width > DTD_MAX_ACTIVE || height > DTD_MAX_ACTIVE ||
+	    !mode)
+		return -EINVAL;
+	ret = cvt_rb_timing(&t, width, height, refresh_hz);
+	if (ret)
+		return ret;
+	*mode = (struct vdispl_cvt_mode){
+		.width = width,
+		.h_sync_start = width + t.h_front_porch,
+		.h_sync_end = width + t.h_front_porch + t.h_sync,
+		.h_total = width + t.h_blank,
+		.height = height,
+		.v_sync_start = height + t.v_front_porch,
+		.v_sync_end = height + t.v_front_porch + t.v_sync,
+		.v_total = height + t.v_blank,
+		.clock_khz = t.clock_10khz * 10u,
+	};
+	return 0;
+}
+
 /*
  * About 96 dpi, what desktops assume for an unknown screen: mm = px * 25.4
  * / 96, rounded. Below 1 cm on either side the size is left undefined (0),

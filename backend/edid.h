@@ -11,6 +11,22 @@
 
 #define VDISPL_EDID_BLOCK_SIZE 128u
 
+/* A display mode's timings, as VESA CVT reduced blanking gives them. */
+struct vdispl_cvt_mode {
+	uint32_t width, h_sync_start, h_sync_end, h_total;
+	uint32_t height, v_sync_start, v_sync_end, v_total;
+	uint32_t clock_khz;
+};
+
+/*
+ * The CVT-RB timings of @width x @height at @refresh_hz, the active size kept
+ * exact: for displays that lack a mode of the guest's size but take one
+ * made up. Returns 0, or -EINVAL under the same limits as
+ * vdispl_edid_build().
+ */
+int vdispl_cvt_rb_mode(uint32_t width, uint32_t height, uint32_t refresh_hz,
+		       struct vdispl_cvt_mode *mode);
+
 /*
  * Fill @edid for @width x @height at @refresh_hz. @name (at most 13
  * characters, longer is cut) goes in the monitor name descriptor and

@@ -16,6 +16,7 @@
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <xen/interface/xen.h>
 #include <xen/page.h>
 #include <xen/xen.h>
 #include <asm/xen/page.h>
@@ -60,55 +61,64 @@ static unsigned long kaddr(struct page *page)
 	return (unsigned long)pfn_to_kaddr(page_to_pfn(page));
 }
 
+#define UNMAP_BATCH 64u
+
+/* Unmap the pages of [first, first + n) that have a valid handle. */
+static void unmap_batch(struct vdispl_dmabuf_buffer *buf, u32 first, u32 n,
+			struct gnttab_unmap_grant_ref *ops, struct page **pages)
+{
+	struct gntab_unmap_queue_data queue = { .unmap_ops = ops, .pages = pages };
+	unsigned int flags = map_flags(buf);
+	u32 i, k = 0;
+
+	for (i = first; i < first + n; i++) {
+		if (buf->handles[i] == INVALID_GRANT_HANDLE)
+			continue;
+		gnttab_set_unmap_op(&ops[k], kaddr(buf->pages[i]), flags, buf->handles[i]);
+		ops[k].dev_bus_addr = buf->dev_bus_addr[i];
+		/* An op Xen never reached must not look done. */
+		ops[k].status = GNTST_general_error;
+		pages[k++] = buf->pages[i];
+	}
+	if (!k)
+		return;
+	queue.count = k;
+	/* Its return value also covers the p2m; each op's status says what Xen did. */
+	gnttab_unmap_refs_sync(&queue);
+	for (i = first, k = 0; i < first + n; i++) {
+		if (buf->handles[i] == INVALID_GRANT_HANDLE)
+			continue;
+		if (ops[k++].status == GNTST_okay)
+			buf->handles[i] = INVALID_GRANT_HANDLE;
+	}
+}
+
 /*
  * Unmap every page with a valid handle. Returns 0, or -EIO when Xen refused
  * an unmap: those pages stay mapped and must never go back to the pool.
+ * Small batches whose allocation cannot fail: a release must not leave a
+ * guest's memory mapped for want of memory.
  */
 static int unmap_pages(struct vdispl_dmabuf_buffer *buf)
 {
-	struct gntab_unmap_queue_data queue = { 0 };
 	struct gnttab_unmap_grant_ref *ops;
 	struct page **pages;
-	unsigned int flags = map_flags(buf);
-	u32 i, n = 0;
-	int ret = 0;
+	u32 first, i;
 
-	ops = kvcalloc(buf->count, sizeof(*ops), GFP_KERNEL);
-	pages = kvcalloc(buf->count, sizeof(*pages), GFP_KERNEL);
-	if (!ops || !pages) {
-		ret = -ENOMEM;
-		goto out;
-	}
+	ops = kcalloc(UNMAP_BATCH, sizeof(*ops), GFP_KERNEL | __GFP_NOFAIL);
+	pages = kcalloc(UNMAP_BATCH, sizeof(*pages), GFP_KERNEL | __GFP_NOFAIL);
+	for (first = 0; first < buf->count; first += UNMAP_BATCH)
+		unmap_batch(buf, first, min(buf->count - first, UNMAP_BATCH), ops, pages);
+	kfree(pages);
+	kfree(ops);
 	for (i = 0; i < buf->count; i++) {
-		if (buf->handles[i] == INVALID_GRANT_HANDLE)
-			continue;
-		gnttab_set_unmap_op(&ops[n], kaddr(buf->pages[i]), flags, buf->handles[i]);
-		ops[n].dev_bus_addr = buf->dev_bus_addr[i];
-		pages[n++] = buf->pages[i];
+		if (buf->handles[i] != INVALID_GRANT_HANDLE) {
+			pr_err("buffer %u of dom%u: Xen refused to unmap its grants; pages leaked\n",
+			       buf->id, buf->domid);
+			return -EIO;
+		}
 	}
-	if (!n)
-		goto out;
-	queue.unmap_ops = ops;
-	queue.pages = pages;
-	queue.count = n;
-	ret = gnttab_unmap_refs_sync(&queue);
-	for (i = 0, n = 0; i < buf->count; i++) {
-		if (buf->handles[i] == INVALID_GRANT_HANDLE)
-			continue;
-		if (!ret && ops[n].status == GNTST_okay)
-			buf->handles[i] = INVALID_GRANT_HANDLE;
-		n++;
-	}
-	for (i = 0; i < buf->count; i++)
-		if (buf->handles[i] != INVALID_GRANT_HANDLE)
-			ret = -EIO;
-out:
-	kvfree(pages);
-	kvfree(ops);
-	if (ret)
-		pr_err("buffer %u of dom%u: unmapping its grants failed (%d); pages leaked\n",
-		       buf->id, buf->domid, ret);
-	return ret;
+	return 0;
 }
 
 /* Map pages [first, first + n); report the first refusal in @args. */
@@ -153,8 +163,6 @@ static int map_all(struct vdispl_dmabuf_buffer *buf, struct vdispl_dmabuf_export
 	for (first = 0; first < buf->count && !ret; first += MAP_BATCH)
 		ret = map_batch(buf, ops, first, min(buf->count - first, MAP_BATCH), args);
 	kvfree(ops);
-	if (ret)
-		unmap_pages(buf);
 	return ret;
 }
 
@@ -194,25 +202,47 @@ static int alloc_arrays(struct vdispl_dmabuf_buffer *buf)
 	return 0;
 }
 
-/* Take @count pages from @ctx's cap; -ENOSPC if they do not fit. */
-static int reserve(struct vdispl_dmabuf_context *ctx, u32 count)
+int vdispl_dmabuf_reserve(struct vdispl_dmabuf_context *ctx, u32 count)
 {
 	int ret = 0;
 
-	mutex_lock(&ctx->lock);
+	spin_lock(&ctx->lock);
 	if (ctx->pages_live + count > READ_ONCE(vdispl_dmabuf_max_file_pages))
 		ret = -ENOSPC;
 	else
 		ctx->pages_live += count;
-	mutex_unlock(&ctx->lock);
+	spin_unlock(&ctx->lock);
 	return ret;
 }
 
-static void unreserve(struct vdispl_dmabuf_context *ctx, u32 count)
+void vdispl_dmabuf_unreserve(struct vdispl_dmabuf_context *ctx, u32 count)
 {
-	mutex_lock(&ctx->lock);
+	spin_lock(&ctx->lock);
 	ctx->pages_live -= count;
-	mutex_unlock(&ctx->lock);
+	spin_unlock(&ctx->lock);
+}
+
+bool vdispl_dmabuf_holds(struct vdispl_dmabuf_context *ctx, u32 id)
+{
+	struct vdispl_dmabuf_buffer *buf;
+	bool found = false;
+
+	spin_lock(&ctx->lock);
+	list_for_each_entry(buf, &ctx->buffers, link)
+		found |= buf->id == id;
+	spin_unlock(&ctx->lock);
+	return found;
+}
+
+/* Ids are never 0, even after 2^32 exports. */
+static u32 next_id(void)
+{
+	u32 id;
+
+	do {
+		id = atomic_inc_return(&last_id);
+	} while (!id);
+	return id;
 }
 
 int vdispl_dmabuf_export(struct vdispl_dmabuf_context *ctx,
@@ -225,9 +255,9 @@ int vdispl_dmabuf_export(struct vdispl_dmabuf_context *ctx,
 	int ret;
 
 	if (!args->count || args->count > READ_ONCE(vdispl_dmabuf_max_buffer_pages) ||
-	    args->flags & ~VDISPL_DMABUF_WRITABLE)
+	    args->flags & ~VDISPL_DMABUF_WRITABLE || args->domid >= DOMID_FIRST_RESERVED)
 		return -EINVAL;
-	ret = reserve(ctx, args->count);
+	ret = vdispl_dmabuf_reserve(ctx, args->count);
 	if (ret)
 		return ret;
 	buf = kzalloc(sizeof(*buf), GFP_KERNEL);
@@ -253,10 +283,10 @@ int vdispl_dmabuf_export(struct vdispl_dmabuf_context *ctx,
 		goto err_arrays;
 	ret = map_all(buf, args);
 	if (ret)
-		goto err_map;
+		goto err_export;
 	translate(buf);
 
-	buf->id = atomic_inc_return(&last_id);
+	buf->id = next_id();
 	info.exp_name = KBUILD_MODNAME;
 	info.owner = THIS_MODULE;
 	info.ops = &vdispl_dmabuf_ops;
@@ -270,10 +300,10 @@ int vdispl_dmabuf_export(struct vdispl_dmabuf_context *ctx,
 	}
 	buf->dmabuf = dmabuf;
 	kref_get(&ctx->ref);
-	mutex_lock(&ctx->lock);
+	spin_lock(&ctx->lock);
 	list_add_tail(&buf->link, &ctx->buffers);
 	ctx->buffers_live++;
-	mutex_unlock(&ctx->lock);
+	spin_unlock(&ctx->lock);
 
 	args->id = buf->id;
 	args->bus_segments = buf->bus_segments;
@@ -283,13 +313,12 @@ int vdispl_dmabuf_export(struct vdispl_dmabuf_context *ctx,
 err_export:
 	if (unmap_pages(buf))
 		goto err_arrays; /* pages still mapped: leak, never reuse */
-err_map:
 	gnttab_free_pages(buf->count, buf->pages);
 err_arrays:
 	free_arrays(buf);
 	kfree(buf);
 err_buf:
-	unreserve(ctx, args->count);
+	vdispl_dmabuf_unreserve(ctx, args->count);
 	return ret;
 }
 
@@ -298,13 +327,14 @@ void vdispl_dmabuf_release(struct vdispl_dmabuf_buffer *buf)
 {
 	struct vdispl_dmabuf_context *ctx = buf->ctx;
 
-	if (WARN(buf->vmap || buf->mmaps || buf->num_attachments,
+	if (WARN(buf->vmap_users || buf->mmaps || buf->num_attachments,
 		 "buffer %u released while still mapped\n", buf->id))
 		return; /* leak rather than free what is in use */
+	vdispl_dmabuf_vmap_release(buf);
 	if (!unmap_pages(buf))
 		gnttab_free_pages(buf->count, buf->pages);
 
-	mutex_lock(&ctx->lock);
+	spin_lock(&ctx->lock);
 	list_del(&buf->link);
 	ctx->buffers_live--;
 	ctx->pages_live -= buf->count;
@@ -312,7 +342,7 @@ void vdispl_dmabuf_release(struct vdispl_dmabuf_buffer *buf)
 	if (kfifo_is_full(&ctx->released))
 		kfifo_skip(&ctx->released);
 	kfifo_put(&ctx->released, buf->id);
-	mutex_unlock(&ctx->lock);
+	spin_unlock(&ctx->lock);
 	wake_up_interruptible(&ctx->released_wait);
 
 	free_arrays(buf);
@@ -345,7 +375,7 @@ int vdispl_dmabuf_query(struct vdispl_dmabuf_query *args,
 	mutex_lock(&buf->lock);
 	args->attachments = buf->num_attachments;
 	args->dma_segments = buf->dma_segments;
-	args->vmaps = buf->vmap ? 1 : 0;
+	args->vmaps = buf->vmap_users;
 	args->mmaps = buf->mmaps;
 	args->cpu_accesses = buf->cpu_accesses;
 	mutex_unlock(&buf->lock);

@@ -83,7 +83,11 @@ static int map_pages(struct vdispl_dmabuf_buffer *buf, struct device *dev, u64 *
 			dev_warn_ratelimited(dev,
 					     "vdispl-dmabuf: buffer %u page %u: DMA address %pad is not its bus address %pad (bounced, or no Xen DMA ops); refused\n",
 					     buf->id, i, &addr, &want);
-			dma_unmap_page(dev, addr, PAGE_SIZE, dir);
+			/*
+			 * A bounce slot's unmap would copy back into the page:
+			 * a fault on a read-only grant, stale data otherwise.
+			 */
+			dma_unmap_page_attrs(dev, addr, PAGE_SIZE, dir, DMA_ATTR_SKIP_CPU_SYNC);
 			unmap_pages(dev, page_dma, i, dir);
 			return -EIO;
 		}
@@ -106,6 +110,9 @@ static int merge_segments(struct vdispl_dmabuf_buffer *buf, struct device *dev,
 	u32 n;
 	int i;
 
+	/* A device that cannot take a page in one segment cannot take ours. */
+	if (limits.max_segment_size < PAGE_SIZE)
+		return -EINVAL;
 	n = vdispl_dma_segments_build(page_dma, buf->count, PAGE_SIZE, &limits, NULL, 0);
 	segs = kvcalloc(n, sizeof(*segs), GFP_KERNEL);
 	if (!segs)
@@ -183,7 +190,11 @@ static void unmap_dma_buf(struct dma_buf_attachment *attach, struct sg_table *sg
 	kfree(sgt);
 }
 
-/* CPU access: make every device's view and the CPU's agree (a no-op on x86). */
+/*
+ * CPU access: make every device's view and the CPU's agree, in the
+ * direction each device mapped the buffer (a no-op on coherent x86; cache
+ * maintenance on arm).
+ */
 static int begin_cpu_access(struct dma_buf *dmabuf, enum dma_data_direction dir)
 {
 	struct vdispl_dmabuf_buffer *buf = dmabuf->priv;
@@ -194,7 +205,7 @@ static int begin_cpu_access(struct dma_buf *dmabuf, enum dma_data_direction dir)
 	buf->cpu_accesses++;
 	list_for_each_entry(a, &buf->attachments, link)
 		for (i = 0; a->page_dma && i < buf->count; i++)
-			dma_sync_single_for_cpu(a->dev, a->page_dma[i], PAGE_SIZE, dir);
+			dma_sync_single_for_cpu(a->dev, a->page_dma[i], PAGE_SIZE, a->dir);
 	mutex_unlock(&buf->lock);
 	return 0;
 }
@@ -208,7 +219,7 @@ static int end_cpu_access(struct dma_buf *dmabuf, enum dma_data_direction dir)
 	mutex_lock(&buf->lock);
 	list_for_each_entry(a, &buf->attachments, link)
 		for (i = 0; a->page_dma && i < buf->count; i++)
-			dma_sync_single_for_device(a->dev, a->page_dma[i], PAGE_SIZE, dir);
+			dma_sync_single_for_device(a->dev, a->page_dma[i], PAGE_SIZE, a->dir);
 	mutex_unlock(&buf->lock);
 	return 0;
 }

@@ -16,6 +16,7 @@
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/spinlock.h>
 #include <linux/wait.h>
 #include <xen/grant_table.h>
 
@@ -26,10 +27,10 @@
 
 struct vdispl_dmabuf_context {
 	struct kref ref; /* the open file and each live buffer */
-	struct mutex lock;
+	spinlock_t lock; /* what follows; never held across anything that sleeps */
 	struct list_head buffers; /* live */
 	u32 buffers_live;
-	u64 pages_live;
+	u64 pages_live; /* pages mapped for it: its buffers and their second mappings */
 	wait_queue_head_t released_wait;
 	DECLARE_KFIFO(released, u32, VDISPL_DMABUF_RELEASED_FIFO);
 };
@@ -61,12 +62,17 @@ struct vdispl_dmabuf_buffer {
 	struct list_head attachments;
 	u32 num_attachments;
 	u32 dma_segments;
-	struct vdispl_dmabuf_remap *vmap;
+	struct vdispl_dmabuf_remap *vmap; /* made on the first vmap, kept until release */
+	u32 vmap_users;
 	u32 mmaps;
 	u32 cpu_accesses;
 };
 
 /* buffer.c */
+/* Take @count pages from @ctx's cap (-ENOSPC if they do not fit), or give them back. */
+int vdispl_dmabuf_reserve(struct vdispl_dmabuf_context *ctx, u32 count);
+void vdispl_dmabuf_unreserve(struct vdispl_dmabuf_context *ctx, u32 count);
+bool vdispl_dmabuf_holds(struct vdispl_dmabuf_context *ctx, u32 id);
 int vdispl_dmabuf_export(struct vdispl_dmabuf_context *ctx,
 			 struct vdispl_dmabuf_export *args, const u32 __user *refs,
 			 struct dma_buf **dmabuf);
@@ -81,6 +87,8 @@ extern const struct dma_buf_ops vdispl_dmabuf_ops;
 /* remap.c */
 int vdispl_dmabuf_vmap(struct dma_buf *dmabuf, struct iosys_map *map);
 void vdispl_dmabuf_vunmap(struct dma_buf *dmabuf, struct iosys_map *map);
+/* At release: take the kept kernel mapping down. */
+void vdispl_dmabuf_vmap_release(struct vdispl_dmabuf_buffer *buf);
 int vdispl_dmabuf_mmap(struct dma_buf *dmabuf, struct vm_area_struct *vma);
 
 /* main.c: module parameters */

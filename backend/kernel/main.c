@@ -53,7 +53,7 @@ static int dev_open(struct inode *inode, struct file *file)
 	if (!ctx)
 		return -ENOMEM;
 	kref_init(&ctx->ref);
-	mutex_init(&ctx->lock);
+	spin_lock_init(&ctx->lock);
 	INIT_LIST_HEAD(&ctx->buffers);
 	init_waitqueue_head(&ctx->released_wait);
 	INIT_KFIFO(ctx->released);
@@ -116,18 +116,6 @@ static long ioctl_query(void __user *uarg)
 	return copy_to_user(uarg, &args, sizeof(args)) ? -EFAULT : 0;
 }
 
-static bool holds(struct vdispl_dmabuf_context *ctx, u32 id)
-{
-	struct vdispl_dmabuf_buffer *buf;
-	bool found = false;
-
-	mutex_lock(&ctx->lock);
-	list_for_each_entry(buf, &ctx->buffers, link)
-		found |= buf->id == id;
-	mutex_unlock(&ctx->lock);
-	return found;
-}
-
 static long ioctl_wait_released(struct vdispl_dmabuf_context *ctx, void __user *uarg)
 {
 	struct vdispl_dmabuf_wait args;
@@ -135,9 +123,10 @@ static long ioctl_wait_released(struct vdispl_dmabuf_context *ctx, void __user *
 
 	if (copy_from_user(&args, uarg, sizeof(args)))
 		return -EFAULT;
-	if (!holds(ctx, args.id))
+	if (!vdispl_dmabuf_holds(ctx, args.id))
 		return -ENOENT;
-	left = wait_event_interruptible_timeout(ctx->released_wait, !holds(ctx, args.id),
+	left = wait_event_interruptible_timeout(ctx->released_wait,
+						!vdispl_dmabuf_holds(ctx, args.id),
 						msecs_to_jiffies(args.timeout_ms));
 	if (left < 0)
 		return left;
@@ -151,10 +140,10 @@ static long ioctl_stats(struct vdispl_dmabuf_context *ctx, void __user *uarg)
 		.max_file_pages = READ_ONCE(vdispl_dmabuf_max_file_pages),
 	};
 
-	mutex_lock(&ctx->lock);
+	spin_lock(&ctx->lock);
 	args.buffers = ctx->buffers_live;
 	args.pages = ctx->pages_live;
-	mutex_unlock(&ctx->lock);
+	spin_unlock(&ctx->lock);
 	return copy_to_user(uarg, &args, sizeof(args)) ? -EFAULT : 0;
 }
 
@@ -181,16 +170,20 @@ static long dev_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 static ssize_t dev_read(struct file *file, char __user *ubuf, size_t len, loff_t *ppos)
 {
 	struct vdispl_dmabuf_context *ctx = file->private_data;
-	unsigned int copied;
+	u32 ids[64];
+	unsigned int n;
 	int ret;
 
 	if (len < sizeof(u32))
 		return -EINVAL;
 	for (;;) {
-		mutex_lock(&ctx->lock);
-		if (!kfifo_is_empty(&ctx->released))
+		/* Taken out under the lock, copied out after it: a fault may sleep. */
+		spin_lock(&ctx->lock);
+		n = kfifo_out(&ctx->released, ids, min_t(size_t, len / sizeof(u32),
+							 ARRAY_SIZE(ids)));
+		spin_unlock(&ctx->lock);
+		if (n)
 			break;
-		mutex_unlock(&ctx->lock);
 		if (file->f_flags & O_NONBLOCK)
 			return -EAGAIN;
 		ret = wait_event_interruptible(ctx->released_wait,
@@ -198,9 +191,9 @@ static ssize_t dev_read(struct file *file, char __user *ubuf, size_t len, loff_t
 		if (ret)
 			return ret;
 	}
-	ret = kfifo_to_user(&ctx->released, ubuf, len - len % sizeof(u32), &copied);
-	mutex_unlock(&ctx->lock);
-	return ret ? ret : copied;
+	if (copy_to_user(ubuf, ids, n * sizeof(u32)))
+		return -EFAULT;
+	return n * sizeof(u32);
 }
 
 static __poll_t dev_poll(struct file *file, poll_table *wait)

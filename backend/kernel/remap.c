@@ -186,15 +186,31 @@ static void *vmap_ptes(u32 count, u64 *pte_maddr)
 }
 #endif
 
-int vdispl_dmabuf_vmap(struct dma_buf *dmabuf, struct iosys_map *map)
+/*
+ * A read-only buffer gives a read-only mapping: an importer must not write
+ * into what the guest only lent us to read. Every second mapping of the
+ * grants counts against the exporting context's cap, as they take Xen
+ * mapping slots as the first one does.
+ *
+ * The kernel mapping is made on the first vmap and kept until the buffer
+ * is released: importers such as vkms vmap a framebuffer for each commit
+ * that shows it and vunmap it after the next, and mapping thousands of
+ * grants again at every page flip would make zero-copy cost as much as a
+ * copy at high resolutions.
+ */
+static int vmap_create(struct vdispl_dmabuf_buffer *buf, struct vdispl_dmabuf_remap **out)
 {
-	struct vdispl_dmabuf_buffer *buf = dmabuf->priv;
 	struct vdispl_dmabuf_remap *r;
 	int ret;
 
+	ret = vdispl_dmabuf_reserve(buf->ctx, buf->count);
+	if (ret)
+		return ret;
 	r = remap_alloc(buf->count);
-	if (!r)
+	if (!r) {
+		vdispl_dmabuf_unreserve(buf->ctx, buf->count);
 		return -ENOMEM;
+	}
 	if (remap_through_ptes()) {
 		r->vaddr = vmap_ptes(buf->count, r->pte_maddr);
 		ret = r->vaddr ? map_ptes(r, buf->refs, buf->domid, buf->count, grant_pte_flags(buf))
@@ -211,38 +227,66 @@ int vdispl_dmabuf_vmap(struct dma_buf *dmabuf, struct iosys_map *map)
 			goto err;
 		}
 	}
-	mutex_lock(&buf->lock);
-	WARN_ON(buf->vmap); /* the dma-buf core counts vmaps and calls us once */
-	buf->vmap = r;
-	mutex_unlock(&buf->lock);
-	iosys_map_set_vaddr(map, r->vaddr);
+	*out = r;
 	return 0;
 err:
-	remap_free(r);
+	if (!r->mapped) {
+		remap_free(r);
+		vdispl_dmabuf_unreserve(buf->ctx, buf->count);
+	}
+	return ret;
+}
+
+int vdispl_dmabuf_vmap(struct dma_buf *dmabuf, struct iosys_map *map)
+{
+	struct vdispl_dmabuf_buffer *buf = dmabuf->priv;
+	int ret = 0;
+
+	mutex_lock(&buf->lock);
+	if (!buf->vmap)
+		ret = vmap_create(buf, &buf->vmap);
+	if (!ret) {
+		buf->vmap_users++;
+		iosys_map_set_vaddr(map, buf->vmap->vaddr);
+	}
+	mutex_unlock(&buf->lock);
 	return ret;
 }
 
 void vdispl_dmabuf_vunmap(struct dma_buf *dmabuf, struct iosys_map *map)
 {
 	struct vdispl_dmabuf_buffer *buf = dmabuf->priv;
-	struct vdispl_dmabuf_remap *r;
 
 	mutex_lock(&buf->lock);
-	r = buf->vmap;
-	buf->vmap = NULL;
+	if (!WARN_ON(!buf->vmap_users || buf->vmap->vaddr != map->vaddr))
+		buf->vmap_users--;
 	mutex_unlock(&buf->lock);
-	if (WARN_ON(!r || r->vaddr != map->vaddr))
+}
+
+void vdispl_dmabuf_vmap_release(struct vdispl_dmabuf_buffer *buf)
+{
+	struct vdispl_dmabuf_remap *r = buf->vmap;
+
+	if (!r)
 		return;
+	buf->vmap = NULL;
 	/* A PTE Xen still holds a grant in must never be cleared by vunmap. */
 	if (remap_through_ptes() && unmap_ptes(r, 0, buf->count))
 		return;
 	vunmap(r->vaddr);
 	remap_free(r);
+	vdispl_dmabuf_unreserve(buf->ctx, buf->count);
 }
 
 /* ---- a process's mapping ---- */
 
+/*
+ * One process mapping. It may be shared by a second vma for a moment: an
+ * mremap() copies the vma (calling open) before our mremap hook refuses
+ * the move, and the copy is closed again; the last close frees it.
+ */
 struct user_map {
+	struct kref ref;
 	struct mmu_interval_notifier notifier;
 	struct vdispl_dmabuf_buffer *buf;
 	struct vdispl_dmabuf_remap *remap; /* indexed by page of the vma */
@@ -268,7 +312,8 @@ static bool user_map_invalidate(struct mmu_interval_notifier *mn,
 		return true;
 	mmu_interval_set_seq(mn, cur_seq);
 	mutex_lock(&m->lock);
-	unmap_ptes(m->remap, (from - m->start) >> PAGE_SHIFT, (to - from) >> PAGE_SHIFT);
+	if (unmap_ptes(m->remap, (from - m->start) >> PAGE_SHIFT, (to - from) >> PAGE_SHIFT))
+		pr_crit("grants stay in PTEs the kernel is about to clear: Xen will object\n");
 	mutex_unlock(&m->lock);
 	return true;
 }
@@ -277,33 +322,40 @@ static const struct mmu_interval_notifier_ops user_map_notifier_ops = {
 	.invalidate = user_map_invalidate,
 };
 
-static void user_map_free(struct user_map *m)
+static void user_map_release(struct kref *ref)
 {
+	struct user_map *m = container_of(ref, struct user_map, ref);
 	struct vdispl_dmabuf_buffer *buf = m->buf;
 
+	if (m->notifier.mm)
+		mmu_interval_notifier_remove(&m->notifier);
+	/* The zap before the last close has unmapped every grant through the notifier. */
+	if (WARN_ON(m->remap && m->remap->mapped))
+		return; /* leak: Xen still holds those grants */
 	mutex_lock(&buf->lock);
 	buf->mmaps--;
 	mutex_unlock(&buf->lock);
+	vdispl_dmabuf_unreserve(buf->ctx, m->pages);
 	if (m->remap)
 		remap_free(m->remap);
 	kfree(m);
+}
+
+static void user_map_open(struct vm_area_struct *vma)
+{
+	struct user_map *m = vma->vm_private_data;
+
+	kref_get(&m->ref);
 }
 
 static void user_map_close(struct vm_area_struct *vma)
 {
 	struct user_map *m = vma->vm_private_data;
 
-	if (m->notifier.mm)
-		mmu_interval_notifier_remove(&m->notifier);
-	/* The zap before close has unmapped every grant through the notifier. */
-	if (WARN_ON(m->remap && m->remap->mapped)) {
-		vma->vm_private_data = NULL;
-		return; /* leak: those PTEs are gone with the page tables */
-	}
-	user_map_free(m);
+	kref_put(&m->ref, user_map_release);
 }
 
-/* One mapping per vma: no splitting, no moving. */
+/* One mapping per vma: no splitting, moving or changing what it may do. */
 static int user_map_may_split(struct vm_area_struct *vma, unsigned long addr)
 {
 	return -EINVAL;
@@ -314,10 +366,18 @@ static int user_map_mremap(struct vm_area_struct *vma)
 	return -EINVAL;
 }
 
+static int user_map_mprotect(struct vm_area_struct *vma, unsigned long start, unsigned long end,
+			     unsigned long newflags)
+{
+	return -EINVAL;
+}
+
 static const struct vm_operations_struct user_map_vm_ops = {
+	.open = user_map_open,
 	.close = user_map_close,
 	.may_split = user_map_may_split,
 	.mremap = user_map_mremap,
+	.mprotect = user_map_mprotect,
 };
 
 static int find_pte(pte_t *pte, unsigned long addr, void *data)
@@ -332,11 +392,15 @@ static int mmap_through_ptes(struct user_map *m, struct vm_area_struct *vma)
 {
 	/*
 	 * guest_avail0 marks the PTEs special, as gntdev's are: the kernel
-	 * must not take them for ordinary pages.
+	 * must not take them for ordinary pages. A read-only vma gets
+	 * read-only PTEs, whatever the buffer allows.
 	 */
 	unsigned int flags = grant_pte_flags(m->buf) | GNTMAP_application_map |
 			     (1 << _GNTMAP_guest_avail0);
 	int ret;
+
+	if (!(vma->vm_flags & VM_WRITE))
+		flags |= GNTMAP_readonly;
 
 	m->remap = remap_alloc(m->pages);
 	if (!m->remap)
@@ -348,16 +412,16 @@ static int mmap_through_ptes(struct user_map *m, struct vm_area_struct *vma)
 		m->notifier.mm = NULL;
 		return ret;
 	}
-	/* mmap_lock is held for writing: the PTEs cannot change under us. */
+	/*
+	 * mmap_lock is held for writing: neither the PTEs nor an invalidation
+	 * of this range can come between us and the grants going in.
+	 */
 	mmu_interval_read_begin(&m->notifier);
 	ret = apply_to_page_range(vma->vm_mm, vma->vm_start, vma->vm_end - vma->vm_start,
 				  find_pte, m);
 	if (ret)
 		return ret;
-	mutex_lock(&m->lock);
-	ret = map_ptes(m->remap, m->buf->refs + m->first_page, m->buf->domid, m->pages, flags);
-	mutex_unlock(&m->lock);
-	return ret;
+	return map_ptes(m->remap, m->buf->refs + m->first_page, m->buf->domid, m->pages, flags);
 }
 
 int vdispl_dmabuf_mmap(struct dma_buf *dmabuf, struct vm_area_struct *vma)
@@ -366,16 +430,22 @@ int vdispl_dmabuf_mmap(struct dma_buf *dmabuf, struct vm_area_struct *vma)
 	struct user_map *m;
 	int ret;
 
-	if (!(vma->vm_flags & VM_SHARED))
+	if (!(vma->vm_flags & VM_SHARED) || !(vma->vm_flags & VM_READ))
 		return -EINVAL;
 	if (!(buf->flags & VDISPL_DMABUF_WRITABLE)) {
 		if (vma->vm_flags & VM_WRITE)
 			return -EACCES;
 		vma->vm_flags &= ~VM_MAYWRITE;
 	}
+	ret = vdispl_dmabuf_reserve(buf->ctx, vma_pages(vma));
+	if (ret)
+		return ret;
 	m = kzalloc(sizeof(*m), GFP_KERNEL);
-	if (!m)
+	if (!m) {
+		vdispl_dmabuf_unreserve(buf->ctx, vma_pages(vma));
 		return -ENOMEM;
+	}
+	kref_init(&m->ref);
 	mutex_init(&m->lock);
 	m->buf = buf;
 	m->start = vma->vm_start;
@@ -385,7 +455,11 @@ int vdispl_dmabuf_mmap(struct dma_buf *dmabuf, struct vm_area_struct *vma)
 	buf->mmaps++;
 	mutex_unlock(&buf->lock);
 
-	vma->vm_flags |= VM_DONTEXPAND | VM_DONTDUMP | VM_DONTCOPY;
+	/*
+	 * VM_IO as well: no fork may copy these PTEs (madvise(MADV_DOFORK)
+	 * cannot undo VM_DONTCOPY then), and get_user_pages leaves them alone.
+	 */
+	vma->vm_flags |= VM_IO | VM_DONTEXPAND | VM_DONTDUMP | VM_DONTCOPY;
 	vma->vm_ops = &user_map_vm_ops;
 	vma->vm_private_data = m;
 	if (remap_through_ptes()) {
@@ -396,11 +470,8 @@ int vdispl_dmabuf_mmap(struct dma_buf *dmabuf, struct vm_area_struct *vma)
 	}
 	if (ret) {
 		/* mmap_region() does not call close() for a failed mmap. */
-		if (m->notifier.mm)
-			mmu_interval_notifier_remove(&m->notifier);
 		vma->vm_private_data = NULL;
-		if (!m->remap || !m->remap->mapped)
-			user_map_free(m);
+		kref_put(&m->ref, user_map_release);
 	}
 	return ret;
 }

@@ -3,10 +3,12 @@
  * vdispl-dmabuf: the ioctl interface of the Dom0 module that turns a guest's
  * grant references into a dma-buf (/dev/vdispl-dmabuf, root only).
  *
- * Each open file is a context: the buffers it exports count against its page
- * cap until they are released, which happens when the last importer, the
- * last CPU mapping and the last fd let go; only then are the grants
- * unmapped. A released buffer's id can be read() from the context (__u32
+ * Each open file is a context: the buffers it exports, and every second
+ * mapping of them (an importer's vmap, a process's mmap), count against its
+ * page cap until they go; a buffer is released when the last importer, the
+ * last CPU mapping and the last fd let go, and only then are the grants
+ * unmapped. A buffer exported read-only is mapped read-only everywhere,
+ * kernel mappings included: importers must not write into it. A released buffer's id can be read() from the context (__u32
  * ids, poll() says POLLIN when there are some), or waited for with
  * VDISPL_DMABUF_IOC_WAIT_RELEASED.
  *
@@ -19,6 +21,10 @@
  *           full) or EIO; @failed and @status then name the first refusal.
  *           Nothing stays mapped after an error.
  *   QUERY:  EBADF, EINVAL (a dma-buf this module did not export).
+ *   On the dma-buf: mmap needs MAP_SHARED and PROT_READ (EINVAL), PROT_WRITE
+ *           only for writable exports (EACCES); such a mapping cannot be
+ *           split, moved or have its protection changed; vmap and mmap
+ *           give ENOSPC past the context's cap.
  *   WAIT_RELEASED: ETIMEDOUT; ENOENT for an id this context does not hold
  *           (never exported, or released already: read() it).
  */
@@ -63,7 +69,7 @@ struct vdispl_dmabuf_query {
 			      * min(bus_segments, max_ranges) fill @ranges */
 	__u32 attachments;   /* out: importers attached now */
 	__u32 dma_segments;  /* out: DMA segments the latest map_dma_buf handed out, 0 if none */
-	__u32 vmaps;         /* out: kernel mappings now (0 or 1) */
+	__u32 vmaps;         /* out: importers' kernel mappings now */
 	__u32 mmaps;         /* out: user mappings now */
 	__u32 cpu_accesses;  /* out: begin_cpu_access calls so far */
 };

@@ -100,10 +100,17 @@ def run(lab):
                                                        m.get("file_cap_second")))
     lab.ok(m.get("done", {}).get("pages_after") == "0" and "stats result=0 buffers=0 pages=0"
            in log, "dmabuf: nothing left exported at the end", m.get("done"))
+    hold = lab.read(r.file("dmabuf-hold.log"))
+    lab.ok("hold ready" in hold and r.result("domains-while-held") == "1",
+           "dmabuf: a guest destroyed while its buffer is exported lingers while we map it",
+           (r.result("domains-while-held"), hold))
+    lab.ok(re.search(r"^hold-cpu 0 mmap=ok sync=0 words=\d+ mismatches=0 ", hold, re.M) and
+           "hold released result=0" in hold,
+           "dmabuf: our mapping still reads the dead guest's pages, then releases them", hold)
     lab.ok(r.result("unload-after") == "yes", "dmabuf: the module unloads once all is released")
     lab.ok(r.result("kernel-trouble") == "0", "dmabuf: Dom0's log shows no oops, BUG or WARN",
            r.result("kernel-trouble"))
-    lab.ok(r.result("domains-left") == "0", "dmabuf: the guest is freed after xl destroy",
+    lab.ok(r.result("domains-left") == "0", "dmabuf: the dead guest is freed once released",
            r.result("domains-left"))
     lab.ok(r.result("xen-trouble") == "0", "dmabuf: Xen's log shows no grant trouble",
            r.result("xen-trouble"))

@@ -1,5 +1,7 @@
 """The headless output writes the guest's picture as PNG every N flips and
-on SIGUSR2, and each file is the frame the guest flipped."""
+on SIGUSR2, and each file is the frame the guest flipped. With vdispl-dmabuf
+loaded (as the lab has it) the guest's buffers are dma-bufs, so headless
+reads them through the dma-buf's mmap, bracketed by DMA_BUF_IOCTL_SYNC."""
 
 import os
 
@@ -25,3 +27,7 @@ def run(lab):
         frame = int(name.split("-")[3][:6])
         match, message = lab.frame_check(path[:-3], frame, 0, "640x480")
         lab.ok(match, "headless: %s is frame %d, pixel for pixel" % (name, frame), message)
+    status = dict(kv.split("=") for kv in (r.result("status") or "").split(",") if "=" in kv)
+    lab.ok(int(status.get("zero_copy_dbufs", 0)) >= 1 and int(status.get("bytes_copied", 0)) > 0,
+           "headless: the frames were read out of the module's dma-bufs (%s of them, %s octets "
+           "copied)" % (status.get("zero_copy_dbufs"), status.get("bytes_copied")), status)

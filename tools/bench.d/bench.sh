@@ -1,30 +1,44 @@
 # Dom0 side of tools/bench. vkms is the display for every run, so the copy
 # path and zero-copy are measured on the same driver: memcpy figures first
-# (RAM to RAM, RAM to a vkms dumb buffer), then for each way of importing
-# buffers (BENCH_IMPORTS) the backend runs as users run it (log level info)
-# and one guest per size (BENCH_GUESTS) flips as fast as its events come
-# back. The backend's status line before the guest and once it is done
-# gives its CPU time, flips and DBUF_CREATE cost for that guest alone.
-lab_load_module vkms
-vkms=
-for c in /sys/class/drm/card[0-9]*; do
-    # vkms is a bare platform device: no driver link, only its name.
-    case "$(readlink "$c/device")" in */vkms) vkms=$(basename "$c") ;; esac
-done
-[ -n "$vkms" ] || lab_fail "vkms gave no DRM card"
+# (RAM to RAM, RAM to a vkms dumb buffer), then each run of BENCH_RUNS
+# ("IMPORT:GUEST"): the backend as users run it (log level info, restarted
+# when the way of importing changes), one guest flipping BENCH_FRAMES times
+# as fast as its events come back. The backend's status lines give its CPU
+# time and flips between 10% and 90% of the guest's flips (the steady state:
+# no connection, buffer creation, first import or teardown in it), and its
+# DBUF_CREATE cost from before the guest to its end.
+vkms=$(lab_load_vkms) || exit 1
+
+# wait_flips N: until the backend has completed N flips since start.
+wait_flips() {
+    i=0
+    while [ $i -lt 3000 ]; do
+        status=$(lab_backend_status | tr ' ' ',')
+        [ "$(lab_status_field "$(echo "$status" | tr ',' ' ')" flips)" -ge "$1" ] && break
+        i=$((i + 1))
+        sleep 0.1
+    done
+    echo "$status"
+}
 printf '[backend]\noutput = kms\ndrm-device = /dev/dri/%s\n' "$vkms" >/lab/backend.ini
 lab_result memcpy "$(vdispl-memcpy-bench 10 "/dev/dri/$vkms" | sed 's/^memcpy //' | tr ' ' ',')"
 
-for import in $BENCH_IMPORTS; do
-    lab_start_backend --import "$import" --log-level info
-    for g in $BENCH_GUESTS; do
-        lab_result "before-$import-$g" "$(lab_backend_status | tr ' ' ',')"
-        lab_create_guest "/lab/$g.cfg"
-        lab_wait_guest "$g" "@@GUEST-CMD-DONE" 900
-        lab_result "after-$import-$g" "$(lab_backend_status | tr ' ' ',')"
-        cp "$(lab_guest_log "$g")" "/tmp/$import-$g.log"
-        lab_send_file "guest-$import-$g.log" "/tmp/$import-$g.log"
-        lab_destroy_guest "$g"
-    done
-    lab_stop_backend TERM
+running=
+for run in $BENCH_RUNS; do
+    import=${run%%:*} g=${run#*:}
+    if [ "$import" != "$running" ]; then
+        [ -z "$running" ] || lab_stop_backend TERM
+        lab_start_backend --import "$import" --log-level info
+        running=$import
+    fi
+    before=$(lab_backend_status | tr ' ' ',')
+    flips=$(lab_status_field "$(echo "$before" | tr ',' ' ')" flips)
+    lab_result "before-$g" "$before"
+    lab_create_guest "/lab/$g.cfg"
+    lab_result "steady-from-$g" "$(wait_flips $((flips + BENCH_FRAMES / 10)))"
+    lab_result "steady-to-$g" "$(wait_flips $((flips + BENCH_FRAMES * 9 / 10)))"
+    lab_wait_guest "$g" "@@GUEST-CMD-DONE" 900
+    lab_result "after-$g" "$(lab_backend_status | tr ' ' ',')"
+    lab_destroy_guest "$g"
 done
+lab_stop_backend TERM

@@ -19,6 +19,8 @@ struct granted_buffer {
 
 /* guest.c */
 int check_guest(uint32_t domid, bool edu, bool misuse);
+/* Export buffer 0 and hold it until SIGTERM, then check it is still the guest's. */
+int check_hold(uint32_t domid);
 
 /* misuse.c: refusals, caps and a partial failure, with @buf's references. */
 int check_misuse(struct vdispl_dmabuf_module *m, uint32_t domid, const struct granted_buffer *buf);

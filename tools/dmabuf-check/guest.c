@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,7 +103,7 @@ static int dmabuf_sync(int fd, uint64_t flags)
 }
 
 /* The guest's pattern, read through the dma-buf's mmap: the CPU-access ops. */
-static void check_cpu_view(int fd, const struct granted_buffer *b)
+static void check_cpu_view(const char *label, int fd, const struct granted_buffer *b)
 {
 	size_t size = (size_t)b->pages * 4096;
 	uint64_t mismatches = 0, first = UINT64_MAX;
@@ -111,7 +112,7 @@ static void check_cpu_view(int fd, const struct granted_buffer *b)
 
 	words = mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
 	if (words == MAP_FAILED) {
-		printf("cpu %u mmap=%s\n", b->index, errno_name(-errno));
+		printf("%s %u mmap=%s\n", label, b->index, errno_name(-errno));
 		return;
 	}
 	ret = dmabuf_sync(fd, DMA_BUF_SYNC_START | DMA_BUF_SYNC_READ);
@@ -126,8 +127,8 @@ static void check_cpu_view(int fd, const struct granted_buffer *b)
 	if (!ret)
 		ret = dmabuf_sync(fd, DMA_BUF_SYNC_END | DMA_BUF_SYNC_READ);
 	munmap((void *)words, size);
-	printf("cpu %u mmap=ok sync=%s words=%u mismatches=%" PRIu64 " first_mismatch=%" PRId64 "\n",
-	       b->index, errno_name(ret), b->pages * 1024, mismatches,
+	printf("%s %u mmap=ok sync=%s words=%u mismatches=%" PRIu64 " first_mismatch=%" PRId64 "\n",
+	       label, b->index, errno_name(ret), b->pages * 1024, mismatches,
 	       first == UINT64_MAX ? (int64_t)-1 : (int64_t)first);
 }
 
@@ -196,7 +197,7 @@ static void check_buffer(struct vdispl_dmabuf_module *m, uint32_t domid,
 	if (ret)
 		return;
 	print_ranges(m, e.fd, b->index);
-	check_cpu_view(e.fd, b);
+	check_cpu_view("cpu", e.fd, b);
 	if (edu)
 		check_edu(e.fd, b);
 	ret = vdispl_dmabuf_module_query(m, e.fd, NULL, 0, &q);
@@ -208,53 +209,97 @@ static void check_buffer(struct vdispl_dmabuf_module *m, uint32_t domid,
 	printf("released %u result=%s\n", b->index, errno_name(wait_released(m, e.id)));
 }
 
+struct handles {
+	struct vdispl_xs *xs;
+	struct vdispl_gnttab *gnttab;
+	struct vdispl_dmabuf_module *module;
+};
+
+static void close_handles(struct handles *h)
+{
+	vdispl_dmabuf_module_close(h->module);
+	vdispl_gnttab_close(h->gnttab);
+	vdispl_xs_close(h->xs);
+}
+
+/* XenStore, gntdev and the module; then wait for the guest's buffers. */
+static int open_handles(struct handles *h, uint32_t domid, uint32_t *count)
+{
+	int ret = vdispl_xs_open(&h->xs);
+
+	if (!ret)
+		ret = vdispl_gnttab_open(&h->gnttab);
+	if (ret)
+		return fail_errno(ret, "opening XenStore and gntdev");
+	ret = vdispl_dmabuf_module_open(&h->module);
+	if (ret)
+		return fail_errno(ret, "opening %s (vdispl-dmabuf loaded?)", VDISPL_DMABUF_DEVICE);
+	ret = wait_ready(h->xs, domid);
+	if (!ret)
+		ret = read_u32(h->xs, domid, "count", count);
+	if (ret)
+		return fail_errno(ret, "no buffers from dom%u's vdispl-grant-test", domid);
+	return 0;
+}
+
 int check_guest(uint32_t domid, bool edu, bool misuse)
 {
-	struct vdispl_dmabuf_module *m = NULL;
-	struct vdispl_gnttab *gnttab = NULL;
-	struct vdispl_xs *xs = NULL;
+	struct handles h = { 0 };
 	struct granted_buffer b = { 0 };
 	struct vdispl_dmabuf_stats stats;
 	uint32_t count = 0;
-	int ret;
+	int ret = open_handles(&h, domid, &count);
 
-	ret = vdispl_xs_open(&xs);
-	if (!ret)
-		ret = vdispl_gnttab_open(&gnttab);
-	if (ret) {
-		fail_errno(ret, "opening XenStore and gntdev");
+	if (ret)
 		goto out;
-	}
-	ret = vdispl_dmabuf_module_open(&m);
-	if (ret) {
-		fail_errno(ret, "opening %s (vdispl-dmabuf loaded?)", VDISPL_DMABUF_DEVICE);
-		goto out;
-	}
-	ret = wait_ready(xs, domid);
-	if (!ret)
-		ret = read_u32(xs, domid, "count", &count);
-	if (ret) {
-		fail_errno(ret, "no buffers from dom%u's vdispl-grant-test", domid);
-		goto out;
-	}
 	printf("guest domid=%u buffers=%u\n", domid, count);
 	for (uint32_t i = 0; i < count && !ret; i++) {
-		ret = read_buffer(xs, gnttab, domid, i, &b);
+		ret = read_buffer(h.xs, h.gnttab, domid, i, &b);
 		if (!ret)
-			check_buffer(m, domid, &b, edu);
+			check_buffer(h.module, domid, &b, edu);
 		if (!ret && misuse && i == 0)
-			ret = check_misuse(m, domid, &b);
+			ret = check_misuse(h.module, domid, &b);
 		free(b.refs);
 		b.refs = NULL;
 	}
 	if (!ret) {
-		ret = vdispl_dmabuf_module_stats(m, &stats);
+		ret = vdispl_dmabuf_module_stats(h.module, &stats);
 		printf("stats result=%s buffers=%u pages=%u\n", errno_name(ret), stats.buffers,
 		       stats.pages);
 	}
 out:
-	vdispl_dmabuf_module_close(m);
-	vdispl_gnttab_close(gnttab);
-	vdispl_xs_close(xs);
+	close_handles(&h);
+	return ret;
+}
+
+int check_hold(uint32_t domid)
+{
+	struct handles h = { 0 };
+	struct granted_buffer b = { 0 };
+	struct vdispl_dmabuf_export e;
+	uint32_t count = 0;
+	sigset_t term;
+	int ret = open_handles(&h, domid, &count), sig;
+
+	if (!ret)
+		ret = read_buffer(h.xs, h.gnttab, domid, 0, &b);
+	if (!ret)
+		ret = vdispl_dmabuf_module_export(h.module, domid, b.refs, b.pages, false, &e);
+	if (ret) {
+		fail_errno(ret, "exporting dom%u's buffer 0", domid);
+		goto out;
+	}
+	/* Whatever happens to the guest now, our mapping must keep its pages. */
+	sigemptyset(&term);
+	sigaddset(&term, SIGTERM);
+	sigprocmask(SIG_BLOCK, &term, NULL);
+	printf("hold ready id=%u pages=%u\n", e.id, b.pages);
+	sigwait(&term, &sig);
+	check_cpu_view("hold-cpu", e.fd, &b);
+	close(e.fd);
+	printf("hold released result=%s\n", errno_name(wait_released(h.module, e.id)));
+out:
+	free(b.refs);
+	close_handles(&h);
 	return ret;
 }

@@ -22,11 +22,14 @@
 
 static const char usage[] =
 	"Usage: vdispl-dmabuf-check guest DOMID [--edu] [--misuse]\n"
+	"       vdispl-dmabuf-check hold DOMID\n"
 	"       vdispl-dmabuf-check nonroot\n"
 	"\n"
 	"guest    export every buffer DOMID's vdispl-grant-test module granted, and\n"
 	"         check bus segments, the CPU view, (--edu) the edu device's DMA,\n"
 	"         release; --misuse also checks refusals, caps and partial failures\n"
+	"hold     export DOMID's buffer 0 and hold it until SIGTERM (the guest may\n"
+	"         be destroyed meanwhile), then check it still reads the pattern\n"
 	"nonroot  open " VDISPL_DMABUF_DEVICE " as uid 65534, with its own mode and\n"
 	"         with mode 0666: both must be refused\n";
 
@@ -102,11 +105,17 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (optind < argc && !strcmp(argv[optind], "nonroot") && optind + 1 == argc)
 		return check_nonroot() ? 1 : 0;
-	if (optind + 2 == argc && !strcmp(argv[optind], "guest")) {
+	if (optind + 2 == argc &&
+	    (!strcmp(argv[optind], "guest") || !strcmp(argv[optind], "hold"))) {
 		errno = 0;
 		domid = strtoul(argv[optind + 1], &end, 10);
-		if (!errno && !*end && end != argv[optind + 1] && domid < 0x7ff0)
-			return check_guest((uint32_t)domid, edu, misuse) ? 1 : 0;
+		if (errno || *end || end == argv[optind + 1] || domid >= 0x7ff0) {
+			fputs(usage, stderr);
+			return 2;
+		}
+		if (!strcmp(argv[optind], "hold"))
+			return check_hold((uint32_t)domid) ? 1 : 0;
+		return check_guest((uint32_t)domid, edu, misuse) ? 1 : 0;
 	}
 	fputs(usage, stderr);
 	return 2;

@@ -9,6 +9,7 @@
 #include <xf86drm.h>
 #include <xf86drmMode.h>
 
+#include "edid.h"
 #include "kms-output.h"
 #include "kms.h"
 #include "log.h"
@@ -376,6 +377,59 @@ static int page_flip(struct kms_output *k, uint32_t fb_id, const struct plane_re
 		       : 0;
 }
 
+/*
+ * The display has no mode of the guest's size: make one up (CVT-RB, 60 Hz)
+ * if the driver takes it, as virtual displays and many real drivers do, so
+ * the picture is shown at its own size rather than in a corner of another
+ * mode. Tried once, at creation, with a test-only modeset.
+ */
+static void try_made_up_mode(struct kms_output *k)
+{
+	drmModeModeInfo old = k->mode, mode = { 0 };
+	struct kms_buffer test = { 0 };
+	struct vdispl_cvt_mode cvt;
+	struct plane_rect r;
+	int ret;
+
+	if (vdispl_cvt_rb_mode(k->base.width, k->base.height, 60, &cvt))
+		return;
+	mode.clock = cvt.clock_khz;
+	mode.hdisplay = (uint16_t)cvt.width;
+	mode.hsync_start = (uint16_t)cvt.h_sync_start;
+	mode.hsync_end = (uint16_t)cvt.h_sync_end;
+	mode.htotal = (uint16_t)cvt.h_total;
+	mode.vdisplay = (uint16_t)cvt.height;
+	mode.vsync_start = (uint16_t)cvt.v_sync_start;
+	mode.vsync_end = (uint16_t)cvt.v_sync_end;
+	mode.vtotal = (uint16_t)cvt.v_total;
+	mode.vrefresh = 60;
+	mode.flags = DRM_MODE_FLAG_PHSYNC | DRM_MODE_FLAG_NVSYNC;
+	mode.type = DRM_MODE_TYPE_USERDEF;
+	snprintf(mode.name, sizeof(mode.name), "%ux%u", cvt.width, cvt.height);
+	if (kms_buffer_create(k->dev->fd, cvt.width, cvt.height, &test))
+		return;
+	k->mode = mode;
+	ret = drmModeCreatePropertyBlob(k->dev->fd, &k->mode, sizeof(k->mode), &k->mode_blob) < 0
+		      ? -errno
+		      : 0;
+	if (!ret) {
+		r = full_mode(k);
+		ret = atomic_commit(k, test.fb_id, &r, true, DRM_MODE_ATOMIC_TEST_ONLY);
+	}
+	kms_buffer_destroy(k->dev->fd, &test);
+	if (ret) {
+		if (k->mode_blob)
+			drmModeDestroyPropertyBlob(k->dev->fd, k->mode_blob);
+		k->mode_blob = 0;
+		k->mode = old;
+		vdispl_log_errno(INFO, k->base.tag, ret, "%s refuses a made-up %ux%u mode",
+				 k->dev->path, cvt.width, cvt.height);
+		return;
+	}
+	vdispl_log(INFO, k->base.tag, "%s %s: no %ux%u mode, made one up (CVT-RB, 60 Hz)",
+		   k->dev->path, k->connector_name, cvt.width, cvt.height);
+}
+
 /* ---- showing a picture ---- */
 
 /* The dumb buffer not on screen, with @picture copied in. */
@@ -574,6 +628,9 @@ int vdispl_kms_output_create(const struct vdispl_output_params *params, struct v
 	ret = pick_mode(k);
 	if (ret)
 		goto err_connector;
+	if (k->dev->atomic &&
+	    (k->mode.hdisplay != k->base.width || k->mode.vdisplay != k->base.height))
+		try_made_up_mode(k);
 	ret = vdispl_kms_device_claim(k->dev, k->crtc_id, k->connector_id, kms_flip_done, k);
 	if (ret)
 		goto err_connector;
@@ -586,6 +643,8 @@ int vdispl_kms_output_create(const struct vdispl_output_params *params, struct v
 	return 0;
 
 err_connector:
+	if (k->mode_blob)
+		drmModeDestroyPropertyBlob(k->dev->fd, k->mode_blob);
 	vdispl_kms_device_put(k->dev);
 err_device:
 	free(k);

@@ -23,10 +23,31 @@ lab_log "checking dom$domid's granted buffers"
 vdispl-dmabuf-check guest "$domid" --edu --misuse >/tmp/check.log 2>&1
 lab_result check-rc "$?"
 lab_send_file dmabuf-check.log /tmp/check.log
+
+# Destroyed while exported: Xen keeps the dying domain's pages for as long as
+# we map them, our mapping still reads them, and once we let go it is freed.
+vdispl-dmabuf-check hold "$domid" >/tmp/hold.log 2>&1 &
+holder=$!
+i=0
+while ! grep -q "hold ready" /tmp/hold.log && [ $i -lt 100 ]; do
+    i=$((i + 1))
+    sleep 0.2
+done
+xl destroy guest || lab_fail "xl destroy guest failed"
+sleep 2
+lab_result domains-while-held "$(xl list | tail -n +3 | wc -l)"
+kill -TERM "$holder"
+wait "$holder"
+lab_send_file dmabuf-hold.log /tmp/hold.log
+i=0
+while [ "$(xl list | tail -n +3 | wc -l)" -gt 0 ] && [ $i -lt 30 ]; do
+    i=$((i + 1))
+    sleep 0.5
+done
+lab_result domains-left "$(xl list | tail -n +3 | wc -l)"
+
 lab_result module-refcount "$(cat /sys/module/vdispl_dmabuf/refcnt)"
 rmmod vdispl_edu_check || lab_fail "rmmod vdispl_edu_check failed"
 rmmod vdispl_dmabuf && lab_result unload-after yes
 lab_result kernel-trouble "$(lab_kernel_trouble)"
-lab_destroy_guest guest
-lab_result domains-left "$(xl list | tail -n +3 | wc -l)"
 lab_result xen-trouble "$(lab_xen_trouble)"

@@ -4,11 +4,7 @@ lab_start_backend --output headless --png-dir /tmp/shots --png-every 50
 lab_create_guest
 lab_wait_guest guest "@@GUEST-CMD-DONE" 300
 kill -USR2 "$LAB_BACKEND_PID"
-i=0
-while ! ls /tmp/shots/*-requested.png >/dev/null 2>&1 && [ $i -lt 20 ]; do
-    i=$((i + 1))
-    sleep 0.5
-done
+lab_wait_file '/tmp/shots/*-requested.png' 10
 lab_result pngs "$(ls /tmp/shots | tr '\n' ',')"
 for png in /tmp/shots/*.png; do
     lab_send_file "headless-$(basename "$png").gz" "$png"

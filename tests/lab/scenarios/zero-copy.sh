@@ -2,13 +2,7 @@
 # vdispl-dmabuf, scanned out by vkms as they are, and captured by its
 # writeback connector; the module cannot go while they are exported. Then
 # the guest is destroyed while its buffer is on screen, and a new one draws.
-lab_load_module vkms enable_writeback=1
-vkms=
-for c in /sys/class/drm/card[0-9]*; do
-    # vkms is a bare platform device: no driver link, only its name.
-    case "$(readlink "$c/device")" in */vkms) vkms=$(basename "$c") ;; esac
-done
-[ -n "$vkms" ] || lab_fail "vkms gave no DRM card"
+vkms=$(lab_load_vkms enable_writeback=1) || exit 1
 lab_log "vkms is /dev/dri/$vkms"
 mkdir -p /tmp/shots
 printf '[backend]\noutput = kms\ndrm-device = /dev/dri/%s\npng-dir = /tmp/shots\n' "$vkms" \
@@ -18,11 +12,7 @@ printf '[backend]\noutput = kms\ndrm-device = /dev/dri/%s\npng-dir = /tmp/shots\
 capture() {
     rm -f /tmp/shots/*
     kill -USR2 "$LAB_BACKEND_PID"
-    i=0
-    while ! ls /tmp/shots/*-writeback.png >/dev/null 2>&1 && [ $i -lt 50 ]; do
-        i=$((i + 1))
-        sleep 0.2
-    done
+    lab_wait_file '/tmp/shots/*-writeback.png' 10
     lab_result "$1-png" "$(ls /tmp/shots | tr '\n' ' ')"
     for png in /tmp/shots/*-writeback.png; do
         [ -e "$png" ] && lab_send_file "$1.png" "$png"

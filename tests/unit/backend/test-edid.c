@@ -237,6 +237,29 @@ static int dump(int argc, char **argv)
 	return fwrite(e, sizeof(e), 1, stdout) == 1 ? 0 : 1;
 }
 
+/* The timings a made-up KMS mode gets: VESA's published CVT-RB figures. */
+static void test_cvt_mode(void)
+{
+	struct vdispl_cvt_mode m;
+
+	TAP_EQ_INT(vdispl_cvt_rb_mode(1920, 1080, 60, &m), 0, "CVT-RB 1920x1080@60");
+	TAP_CHECK(m.width == 1920 && m.h_sync_start == 1968 && m.h_sync_end == 2000 &&
+			  m.h_total == 2080,
+		  "horizontal 1920 1968 2000 2080 (got %u %u %u %u)", m.width, m.h_sync_start,
+		  m.h_sync_end, m.h_total);
+	TAP_CHECK(m.height == 1080 && m.v_sync_start == 1083 && m.v_sync_end == 1088 &&
+			  m.v_total == 1111,
+		  "vertical 1080 1083 1088 1111 (got %u %u %u %u)", m.height, m.v_sync_start,
+		  m.v_sync_end, m.v_total);
+	TAP_EQ_INT(m.clock_khz, 138500, "pixel clock 138.5 MHz");
+	TAP_EQ_INT(vdispl_cvt_rb_mode(3840, 2160, 60, &m), 0, "CVT-RB 3840x2160@60");
+	TAP_CHECK(m.h_total == 4000 && m.v_total == 2222 && m.clock_khz == 533250,
+		  "4000 x 2222 at 533.25 MHz (got %u x %u at %u kHz)", m.h_total, m.v_total,
+		  m.clock_khz);
+	TAP_EQ_INT(vdispl_cvt_rb_mode(4096, 2160, 60, &m), -EINVAL, "4096 wide: refused");
+	TAP_EQ_INT(vdispl_cvt_rb_mode(0, 480, 60, &m), -EINVAL, "zero width: refused");
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "dump"))
@@ -245,5 +268,6 @@ int main(int argc, char **argv)
 	test_physical_size();
 	test_name_and_serial();
 	test_rejects();
+	test_cvt_mode();
 	return tap_done();
 }

@@ -47,6 +47,26 @@ lab_load_module() {
     insmod "/lab/modules/$name.ko" "$@" || lab_fail "insmod $name failed: $(dmesg | tail -n 3)"
 }
 
+# lab_load_vkms [PARAMS...]: load vkms (built out of tree) and print the
+# name of its DRM card, e.g. card1.
+lab_load_vkms() {
+    lab_load_module vkms "$@"
+    for c in /sys/class/drm/card[0-9]*; do
+        # vkms is a bare platform device: no driver link, only its name.
+        case "$(readlink "$c/device")" in */vkms) basename "$c"; return 0 ;; esac
+    done
+    lab_fail "vkms gave no DRM card"
+}
+
+# lab_wait_file GLOB SECONDS: wait until a file matches GLOB (quote it).
+lab_wait_file() {
+    i=0
+    while ! ls $1 >/dev/null 2>&1 && [ $i -lt $(($2 * 5)) ]; do
+        i=$((i + 1))
+        sleep 0.2
+    done
+}
+
 # lab_kernel_trouble: count the kernel's oopses, BUGs, WARNs and leaks so far.
 lab_kernel_trouble() {
     dmesg | grep -c -E "Oops|BUG:|WARNING:|general protection|leaked|Call Trace"
