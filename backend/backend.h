@@ -55,10 +55,11 @@ void vdispl_backend_destroy(struct vdispl_backend *b);
 
 /*
  * Log "status: devices=N connectors=N dbufs=N fbs=N grants_mapped=N
- * grants_shared=N flips=N zero_copy_dbufs=N dma_segments=N bytes_copied=N
+ * grants_remapped=N grants_shared=N flips=N zero_copy_dbufs=N dma_segments=N bytes_copied=N
  * dmabuf_releases=N dbuf_create_cpu_us=N dbuf_create_pages=N cpu_us=N": grant
  * pages mapped for us right now (through gntdev or, until their importers
- * let go, the vdispl-dmabuf module) and shared (backend-allocated buffers);
+ * let go, the vdispl-dmabuf module), second mappings of the module's
+ * (importers' vmaps, our mmaps), and pages shared (backend-allocated buffers);
  * live buffers imported as dma-bufs and their bus segments; since start:
  * octets copied out of guest buffers, dma-bufs the module released, the
  * CPU time and pages of DBUF_CREATE, and the process's CPU time.

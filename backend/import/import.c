@@ -217,6 +217,9 @@ void vdispl_import_stats(struct vdispl_import *import, struct vdispl_import_stat
 
 	*out = import->stats;
 	out->module_pages = 0;
-	if (import->module && vdispl_dmabuf_module_stats(import->module, &stats) == 0)
+	out->module_remapped = 0;
+	if (import->module && vdispl_dmabuf_module_stats(import->module, &stats) == 0) {
 		out->module_pages = stats.pages;
+		out->module_remapped = stats.remapped_pages;
+	}
 }

@@ -98,7 +98,8 @@ int vdispl_import_buffer_destroy(struct vdispl_import_device *dev,
 struct vdispl_import_stats {
 	uint64_t zero_copy_buffers; /* live buffers with a dma-buf */
 	uint64_t dma_segments;	    /* their bus segments */
-	uint64_t module_pages;	    /* pages the module maps for us, released or not yet */
+	uint64_t module_pages;	    /* guest pages the module maps for us (until released) */
+	uint64_t module_remapped;   /* second mappings of them: vmaps, our mmaps */
 	uint64_t module_releases;   /* buffers the module reported released */
 };
 void vdispl_import_stats(struct vdispl_import *import, struct vdispl_import_stats *out);

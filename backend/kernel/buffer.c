@@ -202,23 +202,28 @@ static int alloc_arrays(struct vdispl_dmabuf_buffer *buf)
 	return 0;
 }
 
-int vdispl_dmabuf_reserve(struct vdispl_dmabuf_context *ctx, u32 count)
+int vdispl_dmabuf_reserve(struct vdispl_dmabuf_context *ctx, u32 count, bool remap)
 {
 	int ret = 0;
 
 	spin_lock(&ctx->lock);
-	if (ctx->pages_live + count > READ_ONCE(vdispl_dmabuf_max_file_pages))
+	if (ctx->pages_live + count > READ_ONCE(vdispl_dmabuf_max_file_pages)) {
 		ret = -ENOSPC;
-	else
+	} else {
 		ctx->pages_live += count;
+		if (remap)
+			ctx->pages_remapped += count;
+	}
 	spin_unlock(&ctx->lock);
 	return ret;
 }
 
-void vdispl_dmabuf_unreserve(struct vdispl_dmabuf_context *ctx, u32 count)
+void vdispl_dmabuf_unreserve(struct vdispl_dmabuf_context *ctx, u32 count, bool remap)
 {
 	spin_lock(&ctx->lock);
 	ctx->pages_live -= count;
+	if (remap)
+		ctx->pages_remapped -= count;
 	spin_unlock(&ctx->lock);
 }
 
@@ -257,7 +262,7 @@ int vdispl_dmabuf_export(struct vdispl_dmabuf_context *ctx,
 	if (!args->count || args->count > READ_ONCE(vdispl_dmabuf_max_buffer_pages) ||
 	    args->flags & ~VDISPL_DMABUF_WRITABLE || args->domid >= DOMID_FIRST_RESERVED)
 		return -EINVAL;
-	ret = vdispl_dmabuf_reserve(ctx, args->count);
+	ret = vdispl_dmabuf_reserve(ctx, args->count, false);
 	if (ret)
 		return ret;
 	buf = kzalloc(sizeof(*buf), GFP_KERNEL);
@@ -318,7 +323,7 @@ err_arrays:
 	free_arrays(buf);
 	kfree(buf);
 err_buf:
-	vdispl_dmabuf_unreserve(ctx, args->count);
+	vdispl_dmabuf_unreserve(ctx, args->count, false);
 	return ret;
 }
 

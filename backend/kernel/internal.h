@@ -30,7 +30,8 @@ struct vdispl_dmabuf_context {
 	spinlock_t lock; /* what follows; never held across anything that sleeps */
 	struct list_head buffers; /* live */
 	u32 buffers_live;
-	u64 pages_live; /* pages mapped for it: its buffers and their second mappings */
+	u64 pages_live;	    /* pages mapped for it: its buffers and their second mappings */
+	u64 pages_remapped; /* of which second mappings (vmap, mmap) */
 	wait_queue_head_t released_wait;
 	DECLARE_KFIFO(released, u32, VDISPL_DMABUF_RELEASED_FIFO);
 };
@@ -69,9 +70,12 @@ struct vdispl_dmabuf_buffer {
 };
 
 /* buffer.c */
-/* Take @count pages from @ctx's cap (-ENOSPC if they do not fit), or give them back. */
-int vdispl_dmabuf_reserve(struct vdispl_dmabuf_context *ctx, u32 count);
-void vdispl_dmabuf_unreserve(struct vdispl_dmabuf_context *ctx, u32 count);
+/*
+ * Take @count pages from @ctx's cap (-ENOSPC if they do not fit), or give
+ * them back; @remap: for a second mapping of a buffer's grants.
+ */
+int vdispl_dmabuf_reserve(struct vdispl_dmabuf_context *ctx, u32 count, bool remap);
+void vdispl_dmabuf_unreserve(struct vdispl_dmabuf_context *ctx, u32 count, bool remap);
 bool vdispl_dmabuf_holds(struct vdispl_dmabuf_context *ctx, u32 id);
 int vdispl_dmabuf_export(struct vdispl_dmabuf_context *ctx,
 			 struct vdispl_dmabuf_export *args, const u32 __user *refs,

@@ -142,7 +142,8 @@ static long ioctl_stats(struct vdispl_dmabuf_context *ctx, void __user *uarg)
 
 	spin_lock(&ctx->lock);
 	args.buffers = ctx->buffers_live;
-	args.pages = ctx->pages_live;
+	args.pages = ctx->pages_live - ctx->pages_remapped;
+	args.remapped_pages = ctx->pages_remapped;
 	spin_unlock(&ctx->lock);
 	return copy_to_user(uarg, &args, sizeof(args)) ? -EFAULT : 0;
 }

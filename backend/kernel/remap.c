@@ -203,12 +203,12 @@ static int vmap_create(struct vdispl_dmabuf_buffer *buf, struct vdispl_dmabuf_re
 	struct vdispl_dmabuf_remap *r;
 	int ret;
 
-	ret = vdispl_dmabuf_reserve(buf->ctx, buf->count);
+	ret = vdispl_dmabuf_reserve(buf->ctx, buf->count, true);
 	if (ret)
 		return ret;
 	r = remap_alloc(buf->count);
 	if (!r) {
-		vdispl_dmabuf_unreserve(buf->ctx, buf->count);
+		vdispl_dmabuf_unreserve(buf->ctx, buf->count, true);
 		return -ENOMEM;
 	}
 	if (remap_through_ptes()) {
@@ -232,7 +232,7 @@ static int vmap_create(struct vdispl_dmabuf_buffer *buf, struct vdispl_dmabuf_re
 err:
 	if (!r->mapped) {
 		remap_free(r);
-		vdispl_dmabuf_unreserve(buf->ctx, buf->count);
+		vdispl_dmabuf_unreserve(buf->ctx, buf->count, true);
 	}
 	return ret;
 }
@@ -275,7 +275,7 @@ void vdispl_dmabuf_vmap_release(struct vdispl_dmabuf_buffer *buf)
 		return;
 	vunmap(r->vaddr);
 	remap_free(r);
-	vdispl_dmabuf_unreserve(buf->ctx, buf->count);
+	vdispl_dmabuf_unreserve(buf->ctx, buf->count, true);
 }
 
 /* ---- a process's mapping ---- */
@@ -335,7 +335,7 @@ static void user_map_release(struct kref *ref)
 	mutex_lock(&buf->lock);
 	buf->mmaps--;
 	mutex_unlock(&buf->lock);
-	vdispl_dmabuf_unreserve(buf->ctx, m->pages);
+	vdispl_dmabuf_unreserve(buf->ctx, m->pages, true);
 	if (m->remap)
 		remap_free(m->remap);
 	kfree(m);
@@ -437,12 +437,12 @@ int vdispl_dmabuf_mmap(struct dma_buf *dmabuf, struct vm_area_struct *vma)
 			return -EACCES;
 		vma->vm_flags &= ~VM_MAYWRITE;
 	}
-	ret = vdispl_dmabuf_reserve(buf->ctx, vma_pages(vma));
+	ret = vdispl_dmabuf_reserve(buf->ctx, vma_pages(vma), true);
 	if (ret)
 		return ret;
 	m = kzalloc(sizeof(*m), GFP_KERNEL);
 	if (!m) {
-		vdispl_dmabuf_unreserve(buf->ctx, vma_pages(vma));
+		vdispl_dmabuf_unreserve(buf->ctx, vma_pages(vma), true);
 		return -ENOMEM;
 	}
 	kref_init(&m->ref);

@@ -84,7 +84,9 @@ struct vdispl_dmabuf_stats {
 	__u32 buffers;          /* out: exported through this context, not yet released */
 	__u32 pages;            /* out: their pages, all mapped */
 	__u32 max_buffer_pages; /* out: module parameter */
-	__u32 max_file_pages;   /* out: module parameter */
+	__u32 max_file_pages;   /* out: module parameter, for pages + remapped_pages */
+	__u32 remapped_pages;   /* out: second mappings of their grants (vmap, mmap) */
+	__u32 reserved;         /* 0 */
 };
 
 #define VDISPL_DMABUF_IOC_MAGIC 'v'
