@@ -83,6 +83,16 @@ uint64_t vdispl_output_bytes_copied(void)
 	return bytes_copied;
 }
 
+void vdispl_picture_origin(const struct vdispl_picture *picture, uint32_t *x, uint32_t *y)
+{
+	const struct vdispl_format *format = vdispl_format_lookup(picture->fb.fourcc);
+
+	*x = picture->x < picture->fb.width ? picture->x : 0;
+	*y = picture->y < picture->fb.height ? picture->y : 0;
+	if (format && format->is_yuv)
+		*x &= ~1u; /* YUYV pairs share their chroma */
+}
+
 int vdispl_picture_pixels(struct vdispl_picture *picture, struct vdispl_pixels *out)
 {
 	const struct vdispl_format *format;
@@ -97,10 +107,7 @@ int vdispl_picture_pixels(struct vdispl_picture *picture, struct vdispl_pixels *
 	}
 	p = picture->fb;
 	format = vdispl_format_lookup(p.fourcc);
-	x = picture->x < p.width ? picture->x : 0;
-	y = picture->y < p.height ? picture->y : 0;
-	if (format && format->is_yuv)
-		x &= ~1u; /* YUYV pairs share their chroma */
+	vdispl_picture_origin(picture, &x, &y);
 	if (format && (format->bpp % 8) == 0) {
 		p.data = (uint8_t *)p.data + (size_t)y * p.stride + (size_t)x * (format->bpp / 8);
 		p.width -= x;

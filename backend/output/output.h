@@ -38,6 +38,12 @@ struct vdispl_picture {
 	void *map_data;
 };
 
+/*
+ * Where the visible part starts: (x, y), or 0 on a side it is out of range
+ * of, x made even for formats whose pixel pairs share chroma.
+ */
+void vdispl_picture_origin(const struct vdispl_picture *picture, uint32_t *x, uint32_t *y);
+
 /* The visible part's pixels, mapping the buffer if needed. Returns 0 or -errno. */
 int vdispl_picture_pixels(struct vdispl_picture *picture, struct vdispl_pixels *out);
 

@@ -9,17 +9,6 @@
 # DBUF_CREATE cost from before the guest to its end.
 vkms=$(lab_load_vkms) || exit 1
 
-# wait_flips N: until the backend has completed N flips since start.
-wait_flips() {
-    i=0
-    while [ $i -lt 3000 ]; do
-        status=$(lab_backend_status | tr ' ' ',')
-        [ "$(lab_status_field "$(echo "$status" | tr ',' ' ')" flips)" -ge "$1" ] && break
-        i=$((i + 1))
-        sleep 0.1
-    done
-    echo "$status"
-}
 printf '[backend]\noutput = kms\ndrm-device = /dev/dri/%s\n' "$vkms" >/lab/backend.ini
 lab_result memcpy "$(vdispl-memcpy-bench 10 "/dev/dri/$vkms" | sed 's/^memcpy //' | tr ' ' ',')"
 
@@ -35,8 +24,8 @@ for run in $BENCH_RUNS; do
     flips=$(lab_status_field "$(echo "$before" | tr ',' ' ')" flips)
     lab_result "before-$g" "$before"
     lab_create_guest "/lab/$g.cfg"
-    lab_result "steady-from-$g" "$(wait_flips $((flips + BENCH_FRAMES / 10)))"
-    lab_result "steady-to-$g" "$(wait_flips $((flips + BENCH_FRAMES * 9 / 10)))"
+    lab_result "steady-from-$g" "$(lab_wait_status flips -ge $((flips + BENCH_FRAMES / 10)) 300)"
+    lab_result "steady-to-$g" "$(lab_wait_status flips -ge $((flips + BENCH_FRAMES * 9 / 10)) 300)"
     lab_wait_guest "$g" "@@GUEST-CMD-DONE" 900
     lab_result "after-$g" "$(lab_backend_status | tr ' ' ',')"
     lab_destroy_guest "$g"

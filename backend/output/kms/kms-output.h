@@ -79,6 +79,8 @@ void kms_buffer_destroy(int fd, struct kms_buffer *buf);
 bool kms_find_prop(int fd, uint32_t object, uint32_t type, const char *name, uint32_t *id,
 		   uint64_t *value);
 uint32_t kms_prop_id(int fd, uint32_t object, uint32_t type, const char *name);
+/* @crtc_id as a bit of possible_crtcs masks; 0 if the device has no such CRTC. */
+uint32_t kms_crtc_bit(int fd, uint32_t crtc_id);
 
 /*
  * kms-import.c: the framebuffer showing @picture's dma-buf as it is, or 0

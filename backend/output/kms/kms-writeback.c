@@ -39,12 +39,9 @@ void kms_writeback_find(struct kms_output *k)
 	int fd = k->dev->fd;
 	drmModeRes *res = drmModeGetResources(fd);
 	struct kms_writeback *wb = &k->writeback;
-	uint32_t crtc_bit = 0;
+	uint32_t crtc_bit = kms_crtc_bit(fd, k->crtc_id);
 
-	for (int c = 0; res && c < res->count_crtcs; c++)
-		if (res->crtcs[c] == k->crtc_id)
-			crtc_bit = 1u << c;
-	for (int i = 0; res && i < res->count_connectors && !wb->connector_id; i++) {
+	for (int i = 0; res && crtc_bit && i < res->count_connectors && !wb->connector_id; i++) {
 		drmModeConnector *conn = drmModeGetConnector(fd, res->connectors[i]);
 
 		if (conn && conn->connector_type == DRM_MODE_CONNECTOR_WRITEBACK &&

@@ -126,26 +126,33 @@ static bool is_primary_plane(int fd, uint32_t plane_id)
 	       type == DRM_PLANE_TYPE_PRIMARY;
 }
 
+uint32_t kms_crtc_bit(int fd, uint32_t crtc_id)
+{
+	drmModeRes *res = drmModeGetResources(fd);
+	uint32_t bit = 0;
+
+	for (int c = 0; res && c < res->count_crtcs && c < 32; c++)
+		if (res->crtcs[c] == crtc_id)
+			bit = 1u << c;
+	drmModeFreeResources(res);
+	return bit;
+}
+
 static int find_primary_plane(struct kms_output *k)
 {
 	int fd = k->dev->fd;
-	drmModeRes *res = drmModeGetResources(fd);
 	drmModePlaneRes *planes = drmModeGetPlaneResources(fd);
-	int crtc_index = -1;
+	uint32_t crtc_bit = kms_crtc_bit(fd, k->crtc_id);
 
-	for (int c = 0; res && c < res->count_crtcs; c++)
-		if (res->crtcs[c] == k->crtc_id)
-			crtc_index = c;
-	for (uint32_t i = 0; planes && crtc_index >= 0 && i < planes->count_planes && !k->plane_id; i++) {
+	for (uint32_t i = 0; planes && crtc_bit && i < planes->count_planes && !k->plane_id; i++) {
 		drmModePlane *plane = drmModeGetPlane(fd, planes->planes[i]);
 
-		if (plane && (plane->possible_crtcs & (1u << crtc_index)) &&
+		if (plane && (plane->possible_crtcs & crtc_bit) &&
 		    is_primary_plane(fd, plane->plane_id))
 			k->plane_id = plane->plane_id;
 		drmModeFreePlane(plane);
 	}
 	drmModeFreePlaneResources(planes);
-	drmModeFreeResources(res);
 	return k->plane_id ? 0 : -ENODEV;
 }
 
@@ -304,10 +311,11 @@ static struct plane_rect full_mode(const struct kms_output *k)
 static struct plane_rect visible_part(const struct kms_output *k,
 				      const struct vdispl_picture *picture)
 {
-	struct vdispl_pixels fb = picture->fb;
-	uint32_t x = picture->x < fb.width ? picture->x : 0;
-	uint32_t y = picture->y < fb.height ? picture->y : 0;
-	struct plane_rect r = { x, y, fb.width - x, fb.height - y };
+	struct plane_rect r;
+	uint32_t x, y;
+
+	vdispl_picture_origin(picture, &x, &y);
+	r = (struct plane_rect){ x, y, picture->fb.width - x, picture->fb.height - y };
 
 	if (r.w > k->mode.hdisplay)
 		r.w = k->mode.hdisplay;

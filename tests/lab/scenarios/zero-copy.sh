@@ -19,18 +19,6 @@ capture() {
     done
 }
 
-# wait_unmapped: until the backend maps no grant (its importers let go).
-wait_unmapped() {
-    i=0
-    while [ $i -lt 30 ]; do
-        status=$(lab_backend_status | tr ' ' ',')
-        [ "$(lab_status_field "$(echo "$status" | tr ',' ' ')" grants_mapped)" = 0 ] && break
-        i=$((i + 1))
-        sleep 0.5
-    done
-    echo "$status"
-}
-
 lab_start_backend
 lab_create_guest
 lab_wait_guest guest "@@GUEST-CMD-DONE" 600
@@ -45,7 +33,8 @@ fi
 
 lab_log "destroying the guest while its buffer is on screen"
 lab_destroy_guest guest
-lab_result after-destroy "$(wait_unmapped)"
+# Until the backend maps no grant: its importers have let go.
+lab_result after-destroy "$(lab_wait_status grants_mapped -eq 0 15)"
 lab_result domains-left "$(xl list | tail -n +3 | wc -l)"
 lab_backend_alive && lab_result backend-alive yes
 

@@ -130,6 +130,20 @@ lab_status_field() {
     echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"
 }
 
+# lab_wait_status FIELD OP VALUE SECONDS: poll the backend's status line
+# until FIELD OP VALUE holds (OP as test(1) takes it: -eq, -ge, ...), for
+# SECONDS at most; print the last status line, its fields comma-separated.
+lab_wait_status() {
+    i=0
+    while [ $i -lt $(($4 * 10)) ]; do
+        status=$(lab_backend_status)
+        [ "$(lab_status_field "$status" "$1")" "$2" "$3" ] && break
+        i=$((i + 1))
+        sleep 0.1
+    done
+    echo "$status" | tr ' ' ','
+}
+
 # lab_create_guest [CFG]: xl create, failing the scenario if it fails.
 lab_create_guest() {
     cfg=${1:-/lab/guest.cfg}
