@@ -9,9 +9,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "backend.h"
-#include "device.h"
-#include "log.h"
+#include "backend/backend.h"
+#include "backend/device.h"
+#include "common/log.h"
 
 #define TOKEN_BACKEND "backend"
 #define TOKEN_RELEASE "release"

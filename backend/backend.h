@@ -14,10 +14,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "config.h"
-#include "import.h"
-#include "loop.h"
-#include "xen.h"
+#include "backend/config.h"
+#include "backend/import/import.h"
+#include "common/loop.h"
+#include "common/xen.h"
 
 struct vdispl_device;
 

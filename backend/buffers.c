@@ -5,11 +5,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "buffers.h"
-#include "format.h"
-#include "grant-directory.h"
-#include "log.h"
-#include "status.h"
+#include "backend/buffers.h"
+#include "protocol/format.h"
+#include "common/grant-directory.h"
+#include "common/log.h"
+#include "protocol/status.h"
 
 /* The directory walk, logging what went wrong on the way. */
 static int walk_directory(struct vdispl_buffers *bufs, grant_ref_t first, uint32_t num_grefs,

@@ -17,11 +17,11 @@
 
 #include <stdint.h>
 
-#include "import.h"
-#include "output.h"
-#include "pixel.h"
-#include "request.h"
-#include "xen.h"
+#include "backend/import/import.h"
+#include "backend/output/output.h"
+#include "common/pixel.h"
+#include "protocol/request.h"
+#include "common/xen.h"
 
 struct vdispl_buffers;
 

@@ -7,7 +7,7 @@
  * (ini_parse_stream): the reader counts lines and section headers, and the
  * handler, which inih calls while the line just read is current, knows both.
  */
-#include "config.h"
+#include "backend/config.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -4,13 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend.h"
-#include "connector.h"
-#include "device.h"
-#include "format.h"
-#include "log.h"
-#include "request.h"
-#include "status.h"
+#include "backend/backend.h"
+#include "backend/connector.h"
+#include "backend/device.h"
+#include "protocol/format.h"
+#include "common/log.h"
+#include "protocol/request.h"
+#include "protocol/status.h"
 
 /* ---- setup ---- */
 

@@ -14,11 +14,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "displif.h"
-#include "event-ring.h"
-#include "output.h"
-#include "request.h"
-#include "xenstore-value.h"
+#include "protocol/displif.h"
+#include "protocol/event-ring.h"
+#include "backend/output/output.h"
+#include "protocol/request.h"
+#include "protocol/xenstore-value.h"
 
 struct vdispl_device;
 

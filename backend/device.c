@@ -4,10 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend.h"
-#include "device.h"
-#include "log.h"
-#include "xenbus.h"
+#include "backend/backend.h"
+#include "backend/device.h"
+#include "common/log.h"
+#include "backend/xenbus.h"
 
 /* One buffer: a 4096x4096 XRGB8888 picture. */
 #define DEFAULT_MAX_BUFFER_SIZE (64u << 20)

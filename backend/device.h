@@ -13,9 +13,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "buffers.h"
-#include "connector.h"
-#include "xenstore-value.h"
+#include "backend/buffers.h"
+#include "backend/connector.h"
+#include "protocol/xenstore-value.h"
 
 /* The mainline frontend has at most 4; displif itself sets no limit. */
 #define VDISPL_MAX_CONNECTORS 8

@@ -5,7 +5,7 @@
  * Everything is integer arithmetic so the same mode always yields the same
  * octets.
  */
-#include "edid.h"
+#include "backend/edid.h"
 
 #include <errno.h>
 #include <stdbool.h>

@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend.h"
-#include "config.h"
-#include "log.h"
+#include "backend/backend.h"
+#include "backend/config.h"
+#include "common/log.h"
 
 static const char usage[] =
 	"Usage: vdispl-backend [OPTION]...\n"

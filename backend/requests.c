@@ -6,10 +6,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "connector.h"
-#include "device.h"
-#include "edid.h"
-#include "log.h"
+#include "backend/connector.h"
+#include "backend/device.h"
+#include "backend/edid.h"
+#include "common/log.h"
 
 static void fb_gone(void *data, uint64_t fb_cookie)
 {

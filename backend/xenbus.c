@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "xenbus.h"
+#include "backend/xenbus.h"
 
 static void want(struct vdispl_xenbus_step *out, const struct vdispl_xenbus_input *in,
 		 enum vdispl_xenbus_state state)

@@ -22,7 +22,7 @@
 
 #include <stdbool.h>
 
-#include "xenstore-value.h"
+#include "protocol/xenstore-value.h"
 
 struct vdispl_xenbus_input {
 	/* Our "state" node as read now, and the value we last wrote there. */

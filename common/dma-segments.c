@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
-#include "dma-segments.h"
+#include "common/dma-segments.h"
 
 /* May the page at @addr extend @seg without breaking the device's limits? */
 static bool extends(const struct vdispl_dma_segment *seg, uint64_t addr, uint32_t page_size,

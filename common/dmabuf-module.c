@@ -6,7 +6,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "dmabuf-module.h"
+#include "common/dmabuf-module.h"
 
 struct vdispl_dmabuf_module {
 	int fd;

@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "vdispl-dmabuf.h"
+#include "backend/kernel/vdispl-dmabuf.h"
 
 struct vdispl_dmabuf_module;
 

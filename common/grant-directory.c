@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include <string.h>
 
-#include "grant-directory.h"
-#include "page-directory.h"
-#include "status.h"
+#include "common/grant-directory.h"
+#include "protocol/page-directory.h"
+#include "protocol/status.h"
 
 int vdispl_grant_directory_walk(struct vdispl_gnttab *gnttab, uint32_t domid,
 				vdispl_gref_t first, uint32_t num_grefs, vdispl_gref_t *grefs,

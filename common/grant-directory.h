@@ -14,7 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "xen.h"
+#include "common/xen.h"
 
 /*
  * Read the @num_grefs buffer references of the directory at @first, granted

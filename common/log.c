@@ -4,7 +4,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "log.h"
+#include "common/log.h"
 
 static enum vdispl_log_level current_level = VDISPL_LOG_INFO;
 static vdispl_log_sink_fn current_sink;

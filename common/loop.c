@@ -6,7 +6,7 @@
 #include <sys/timerfd.h>
 #include <unistd.h>
 
-#include "loop.h"
+#include "common/loop.h"
 
 struct vdispl_loop_source {
 	struct vdispl_loop *loop;

@@ -3,7 +3,7 @@
  * Guest pixels into an output buffer. Memory layouts are DRM's: every format
  * is little-endian, on any host.
  */
-#include "pixel.h"
+#include "common/pixel.h"
 
 #include <drm_fourcc.h>
 #include <errno.h>

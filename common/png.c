@@ -12,7 +12,7 @@
 
 #include <png.h> /* libpng; ours is reached below as "png.h" from this folder */
 
-#include "png.h"
+#include "common/png.h"
 
 /*
  * libpng reports errors by calling an error function that must not return;

@@ -11,7 +11,7 @@
 #include <xengnttab.h>
 #include <xenstore.h>
 
-#include "xen.h"
+#include "common/xen.h"
 
 /* libxen* report failure as -1 or NULL with errno; make sure it is not 0. */
 static int neg_errno(void)

@@ -3,7 +3,7 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "event-ring.h"
+#include "protocol/event-ring.h"
 
 /* The frontend may write these words at any time: one access each, no tearing, no caching. */
 static uint32_t read_once(const uint32_t *p)

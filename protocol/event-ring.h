@@ -16,7 +16,7 @@
 
 #include <stdint.h>
 
-#include "displif.h"
+#include "protocol/displif.h"
 
 struct vdispl_event_ring {
 	struct xendispl_event_page *page; /* mapped, shared with the frontend */

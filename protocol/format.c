@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include <drm_fourcc.h>
 
-#include "format.h"
+#include "protocol/format.h"
 
 static const struct vdispl_format formats[] = {
 	{ DRM_FORMAT_RGB565, 16, false, false, "RGB565" },

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include <string.h>
 
-#include "page-directory.h"
+#include "protocol/page-directory.h"
 
 /*
  * Directory pages are read through memcpy: the caller's copy need not be

@@ -16,7 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "displif.h"
+#include "protocol/displif.h"
 
 struct vdispl_pgdir_walk {
 	uint32_t num_grefs;     /* buffer pages to describe */

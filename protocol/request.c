@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include <string.h>
 
-#include "format.h"
-#include "page-directory.h"
-#include "request.h"
+#include "protocol/format.h"
+#include "protocol/page-directory.h"
+#include "protocol/request.h"
 
 static bool on_control_ring(const struct vdispl_request_ctx *ctx)
 {

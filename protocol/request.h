@@ -24,7 +24,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "displif.h"
+#include "protocol/displif.h"
 
 /* Largest width or height of a buffer, framebuffer or connector we accept. */
 #define VDISPL_MAX_DIMENSION 16384u

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include <errno.h>
 
-#include "displif.h"
-#include "status.h"
+#include "protocol/displif.h"
+#include "protocol/status.h"
 
 struct errno_pair {
 	int host;

@@ -2,8 +2,8 @@
 #include <errno.h>
 #include <string.h>
 
-#include "request.h"
-#include "xenstore-value.h"
+#include "protocol/request.h"
+#include "protocol/xenstore-value.h"
 
 static bool is_digit(char c)
 {

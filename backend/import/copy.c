@@ -3,7 +3,7 @@
  * copy: the guest's pages mapped read-only with one batched gntdev call;
  * outputs copy the pixels out of the mapping. Works on every Dom0.
  */
-#include "import.h"
+#include "backend/import/import.h"
 
 static int copy_probe(struct vdispl_import *import, char *why, size_t why_size)
 {

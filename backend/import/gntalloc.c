@@ -5,8 +5,8 @@
  */
 #include <errno.h>
 
-#include "import.h"
-#include "log.h"
+#include "backend/import/import.h"
+#include "common/log.h"
 
 static int gntalloc_probe(struct vdispl_import *import, char *why, size_t why_size)
 {

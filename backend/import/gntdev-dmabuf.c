@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "import.h"
+#include "backend/import/import.h"
 
 /* "PV", "PVH" or "HVM": what kind of domain we are. */
 static bool running_pv(void)

@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <sys/epoll.h>
 
-#include "dmabuf-module.h"
-#include "import.h"
-#include "log.h"
+#include "common/dmabuf-module.h"
+#include "backend/import/import.h"
+#include "common/log.h"
 
 /* Guest-allocated buffers try these in this order (zero-copy first). */
 static const struct {

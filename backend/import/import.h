@@ -22,9 +22,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "config.h"
-#include "loop.h"
-#include "xen.h"
+#include "backend/config.h"
+#include "common/loop.h"
+#include "common/xen.h"
 
 struct vdispl_import;
 struct vdispl_import_impl;

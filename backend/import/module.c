@@ -9,10 +9,10 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "displif.h"
-#include "dmabuf-module.h"
-#include "import.h"
-#include "log.h"
+#include "protocol/displif.h"
+#include "common/dmabuf-module.h"
+#include "backend/import/import.h"
+#include "common/log.h"
 
 static int module_probe(struct vdispl_import *import, char *why, size_t why_size)
 {

@@ -21,7 +21,7 @@
 #include <xen/xen.h>
 #include <asm/xen/page.h>
 
-#include "dma-segments.h"
+#include "common/dma-segments.h"
 #include "internal.h"
 
 #define MAP_BATCH 512u

@@ -18,7 +18,7 @@
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
 
-#include "dma-segments.h"
+#include "common/dma-segments.h"
 #include "internal.h"
 
 struct vdispl_dmabuf_attachment {

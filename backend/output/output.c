@@ -7,8 +7,8 @@
 #include <drm_fourcc.h>
 #include <linux/dma-buf.h>
 
-#include "format.h"
-#include "output.h"
+#include "protocol/format.h"
+#include "backend/output/output.h"
 #include "headless/headless.h"
 #ifdef VDISPL_HAVE_KMS
 #include "kms/kms.h"

@@ -18,9 +18,9 @@
 
 #include <stdint.h>
 
-#include "config.h"
-#include "loop.h"
-#include "pixel.h"
+#include "backend/config.h"
+#include "common/loop.h"
+#include "common/pixel.h"
 
 struct vdispl_output;
 

@@ -22,10 +22,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "format.h"
-#include "page-directory.h"
-#include "request.h"
-#include "xenstore-value.h"
+#include "protocol/format.h"
+#include "protocol/page-directory.h"
+#include "protocol/request.h"
+#include "protocol/xenstore-value.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

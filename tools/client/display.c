@@ -12,7 +12,7 @@
 #include <xf86drm.h>
 #include <xf86drmMode.h>
 
-#include "display.h"
+#include "tools/client/display.h"
 
 #define PROG "vdispl-client"
 

@@ -9,9 +9,9 @@
 #include <xf86drm.h>
 #include <xf86drmMode.h>
 
-#include "flip.h"
-#include "pattern.h"
-#include "stats.h"
+#include "tools/client/flip.h"
+#include "tools/pattern/pattern.h"
+#include "tools/client/stats.h"
 
 #define PROG "vdispl-client"
 

@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "display.h"
+#include "tools/client/display.h"
 
 /* How long a flip event may take before the flip counts as lost (tests shorten it). */
 #ifndef CLIENT_FLIP_TIMEOUT_US

@@ -15,9 +15,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "display.h"
-#include "flip.h"
-#include "pattern.h"
+#include "tools/client/display.h"
+#include "tools/client/flip.h"
+#include "tools/pattern/pattern.h"
 
 #define PROG "vdispl-client"
 

@@ -2,7 +2,7 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "stats.h"
+#include "tools/client/stats.h"
 
 void client_stats_init(struct client_stats *stats)
 {

@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "dmabuf-module.h"
+#include "common/dmabuf-module.h"
 
 /* One buffer a guest's vdispl-grant-test module granted. */
 struct granted_buffer {

@@ -18,12 +18,12 @@
 
 #include <linux/dma-buf.h>
 
-#include "check.h"
-#include "grant-directory.h"
-#include "grant-pattern.h"
-#include "vdispl-edu-check.h"
-#include "xen.h"
-#include "xenstore-value.h"
+#include "tools/dmabuf-check/check.h"
+#include "common/grant-directory.h"
+#include "tests/kernel/grant-pattern.h"
+#include "tests/kernel/edu-check/vdispl-edu-check.h"
+#include "common/xen.h"
+#include "protocol/xenstore-value.h"
 
 #define EDU_DEVICE "/dev/vdispl-edu-check"
 #define READY_TIMEOUT_S 120

@@ -18,7 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "check.h"
+#include "tools/dmabuf-check/check.h"
 
 static const char usage[] =
 	"Usage: vdispl-dmabuf-check guest DOMID [--edu] [--misuse]\n"

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "check.h"
+#include "tools/dmabuf-check/check.h"
 
 #define PARAMS "/sys/module/vdispl_dmabuf/parameters/"
 

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "check.h"
+#include "tools/dmabuf-check/check.h"
 
 /* errno values by name, so the lab test compares words, not numbers. */
 const char *errno_name(int neg_errno)

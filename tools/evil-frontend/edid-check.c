@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include <string.h>
 
-#include "edid-check.h"
+#include "tools/evil-frontend/edid-check.h"
 
 /* The first detailed timing descriptor: the preferred mode (EDID 1.4, 3.10). */
 #define DTD0 54u

@@ -24,8 +24,8 @@
 #include <xengnttab.h>
 #include <xenstore.h>
 
-#include "displif.h"
-#include "xenstore-value.h"
+#include "protocol/displif.h"
+#include "protocol/xenstore-value.h"
 
 #define EVIL_PROG "vdispl-evil-frontend"
 

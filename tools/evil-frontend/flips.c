@@ -6,11 +6,11 @@
 
 #include <drm_fourcc.h>
 
-#include "flips.h"
-#include "requests.h"
-#include "ring.h"
-#include "share.h"
-#include "stats.h"
+#include "tools/evil-frontend/flips.h"
+#include "tools/evil-frontend/requests.h"
+#include "tools/evil-frontend/ring.h"
+#include "tools/evil-frontend/share.h"
+#include "tools/client/stats.h"
 
 #define BUFFERS 2
 

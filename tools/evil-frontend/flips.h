@@ -9,7 +9,7 @@
 
 #include <stdint.h>
 
-#include "evil.h"
+#include "tools/evil-frontend/evil.h"
 
 /*
  * Share two XRGB8888 buffers of connector 0's size, show the first, flip

@@ -10,13 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "evil.h"
-#include "flips.h"
-#include "report.h"
-#include "ring.h"
-#include "share.h"
-#include "tests.h"
-#include "xenbus.h"
+#include "tools/evil-frontend/evil.h"
+#include "tools/evil-frontend/flips.h"
+#include "tools/evil-frontend/report.h"
+#include "tools/evil-frontend/ring.h"
+#include "tools/evil-frontend/share.h"
+#include "tools/evil-frontend/tests.h"
+#include "tools/evil-frontend/xenbus.h"
 
 enum { EXIT_ALL_PASSED = 0, EXIT_TESTS_FAILED = 1, EXIT_SETUP = 2 };
 

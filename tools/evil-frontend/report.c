@@ -3,9 +3,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "displif.h"
-#include "evil.h"
-#include "report.h"
+#include "protocol/displif.h"
+#include "tools/evil-frontend/evil.h"
+#include "tools/evil-frontend/report.h"
 
 static unsigned int tests_run;
 static unsigned int tests_failed;

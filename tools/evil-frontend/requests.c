@@ -2,7 +2,7 @@
 /* Displif requests as the frontend builds them: every other octet zero. */
 #include <string.h>
 
-#include "requests.h"
+#include "tools/evil-frontend/requests.h"
 
 void evil_req_init(struct xendispl_req *req, uint8_t operation)
 {

@@ -9,7 +9,7 @@
 
 #include <stdint.h>
 
-#include "displif.h"
+#include "protocol/displif.h"
 
 void evil_req_init(struct xendispl_req *req, uint8_t operation);
 void evil_req_dbuf_create(struct xendispl_req *req, uint64_t cookie, grant_ref_t dir,

@@ -4,10 +4,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "report.h"
-#include "request.h"
-#include "ring.h"
-#include "share.h"
+#include "tools/evil-frontend/report.h"
+#include "protocol/request.h"
+#include "tools/evil-frontend/ring.h"
+#include "tools/evil-frontend/share.h"
 
 int evil_conn_setup(struct evil_ctx *ctx, struct evil_conn *c)
 {

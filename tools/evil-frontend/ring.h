@@ -8,7 +8,7 @@
 #ifndef VDISPL_EVIL_RING_H
 #define VDISPL_EVIL_RING_H
 
-#include "evil.h"
+#include "tools/evil-frontend/evil.h"
 
 /*
  * Share the connector's request ring page and event page with the backend,

@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "page-directory.h"
-#include "report.h"
-#include "share.h"
+#include "protocol/page-directory.h"
+#include "tools/evil-frontend/report.h"
+#include "tools/evil-frontend/share.h"
 
 int evil_share_pages(struct evil_ctx *ctx, uint32_t count, const char *what,
 		     struct evil_share **out)

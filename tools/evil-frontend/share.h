@@ -11,7 +11,7 @@
 
 #include <stdint.h>
 
-#include "evil.h"
+#include "tools/evil-frontend/evil.h"
 
 /*
  * Allocate @count zeroed pages, grant them writable to ctx->backend_id and

@@ -6,15 +6,15 @@
 
 #include <drm_fourcc.h>
 
-#include "edid-check.h"
-#include "page-directory.h"
-#include "report.h"
-#include "request.h"
-#include "ring.h"
-#include "share.h"
-#include "requests.h"
-#include "tests.h"
-#include "xenbus.h"
+#include "tools/evil-frontend/edid-check.h"
+#include "protocol/page-directory.h"
+#include "tools/evil-frontend/report.h"
+#include "protocol/request.h"
+#include "tools/evil-frontend/ring.h"
+#include "tools/evil-frontend/share.h"
+#include "tools/evil-frontend/requests.h"
+#include "tools/evil-frontend/tests.h"
+#include "tools/evil-frontend/xenbus.h"
 
 /* backend/device.c DEFAULT_MAX_BUFFER_SIZE: the largest DBUF_CREATE it accepts. */
 #define BACKEND_MAX_BUFFER_SIZE (64u << 20)

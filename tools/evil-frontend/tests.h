@@ -8,7 +8,7 @@
 #ifndef VDISPL_EVIL_TESTS_H
 #define VDISPL_EVIL_TESTS_H
 
-#include "evil.h"
+#include "tools/evil-frontend/evil.h"
 
 /*
  * Share the test buffers, then run every test on the connected session,

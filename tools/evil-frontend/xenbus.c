@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report.h"
-#include "ring.h"
-#include "xenbus.h"
+#include "tools/evil-frontend/report.h"
+#include "tools/evil-frontend/ring.h"
+#include "tools/evil-frontend/xenbus.h"
 
 /* How often the waits below re-read the backend's state node. */
 #define STATE_POLL_MS 50

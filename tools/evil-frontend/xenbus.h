@@ -14,7 +14,7 @@
 #ifndef VDISPL_EVIL_XENBUS_H
 #define VDISPL_EVIL_XENBUS_H
 
-#include "evil.h"
+#include "tools/evil-frontend/evil.h"
 
 /* A mask of xenbus states for the waits below. */
 #define EVIL_STATE(s) (1u << (s))

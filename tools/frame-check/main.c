@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pattern.h"
-#include "png.h"
+#include "tools/pattern/pattern.h"
+#include "common/png.h"
 
 #define PROG "vdispl-frame-check"
 

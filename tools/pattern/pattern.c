@@ -2,7 +2,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "pattern.h"
+#include "tools/pattern/pattern.h"
 
 /*
  * The background is col[x] + row(y): each channel of col[] and of row(y)

@@ -32,11 +32,13 @@ def _run(cmd, **kw):
 
 
 def _copy_tests(folder, dest):
-    # The tests' modules share headers one level up (tests/kernel/*.h).
+    # The tests' modules share headers one level up, included by their path
+    # from the top of the tree ("tests/kernel/grant-pattern.h").
     src = os.path.join(REPO, "tests", "kernel")
     shutil.copytree(os.path.join(src, folder), dest, dirs_exist_ok=True)
+    os.makedirs(os.path.join(dest, "tests", "kernel"))
     for header in glob.glob(os.path.join(src, "*.h")):
-        shutil.copy(header, dest)
+        shutil.copy(header, os.path.join(dest, "tests", "kernel"))
 
 
 def headers(version):

@@ -7,10 +7,10 @@
 
 #include <drm_fourcc.h>
 
-#include "headless.h"
-#include "log.h"
+#include "backend/output/headless/headless.h"
+#include "common/log.h"
 #ifdef VDISPL_HAVE_PNG
-#include "png.h"
+#include "common/png.h"
 #endif
 
 struct headless_output {

@@ -7,7 +7,7 @@
 #ifndef VDISPL_HEADLESS_H
 #define VDISPL_HEADLESS_H
 
-#include "output.h"
+#include "backend/output/output.h"
 
 int vdispl_headless_output_create(const struct vdispl_output_params *params,
 				  struct vdispl_output **out);

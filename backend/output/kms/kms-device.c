@@ -9,8 +9,8 @@
 
 #include <xf86drm.h>
 
-#include "kms-device.h"
-#include "log.h"
+#include "backend/output/kms/kms-device.h"
+#include "common/log.h"
 
 /* The daemon is single-threaded; devices are shared by path. */
 static struct vdispl_kms_device *devices;

@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "loop.h"
+#include "common/loop.h"
 
 #define KMS_MAX_CLAIMS 32
 

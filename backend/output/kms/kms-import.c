@@ -14,8 +14,8 @@
 
 #include <xf86drm.h>
 
-#include "kms-output.h"
-#include "log.h"
+#include "backend/output/kms/kms-output.h"
+#include "common/log.h"
 
 static struct kms_import *find(struct kms_output *k, uint64_t key)
 {

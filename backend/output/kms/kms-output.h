@@ -12,8 +12,8 @@
 
 #include <xf86drmMode.h>
 
-#include "kms-device.h"
-#include "output.h"
+#include "backend/output/kms/kms-device.h"
+#include "backend/output/output.h"
 
 /* Double buffering on the copy path: the next picture goes into the one not shown. */
 #define KMS_BUFFERS 2

@@ -13,10 +13,10 @@
 
 #include <xf86drm.h>
 
-#include "kms-output.h"
-#include "log.h"
+#include "backend/output/kms/kms-output.h"
+#include "common/log.h"
 #ifdef VDISPL_HAVE_PNG
-#include "png.h"
+#include "common/png.h"
 #endif
 
 #define FENCE_TIMEOUT_MS 2000

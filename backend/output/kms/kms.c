@@ -9,10 +9,10 @@
 #include <xf86drm.h>
 #include <xf86drmMode.h>
 
-#include "edid.h"
-#include "kms-output.h"
-#include "kms.h"
-#include "log.h"
+#include "backend/edid.h"
+#include "backend/output/kms/kms-output.h"
+#include "backend/output/kms/kms.h"
+#include "common/log.h"
 
 static const struct vdispl_output_impl kms_impl;
 

@@ -8,7 +8,7 @@
 #ifndef VDISPL_KMS_H
 #define VDISPL_KMS_H
 
-#include "output.h"
+#include "backend/output/output.h"
 
 int vdispl_kms_output_create(const struct vdispl_output_params *params,
 			     struct vdispl_output **out);

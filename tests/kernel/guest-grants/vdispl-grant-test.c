@@ -41,7 +41,7 @@
 #include <xen/xenbus.h>
 #include <asm/xen/page.h>
 
-#include "grant-pattern.h"
+#include "tests/kernel/grant-pattern.h"
 
 /* 2 MiB blocks: the granularity of machine contiguity in a PV guest. */
 #define CONTIG_ORDER	9

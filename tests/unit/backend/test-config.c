@@ -3,7 +3,7 @@
  * The ini configuration: values, lookup precedence, and every error with
  * the line it names.
  */
-#include "config.h"
+#include "backend/config.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "tap.h"
+#include "tests/unit/tap.h"
 
 static struct vdispl_config config;
 static char error[512];

@@ -7,7 +7,7 @@
  * "test-edid dump W H HZ [NAME]" writes one block to stdout instead, to
  * feed an independent decoder such as edid-decode by hand.
  */
-#include "edid.h"
+#include "backend/edid.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tap.h"
+#include "tests/unit/tap.h"
 
 struct decoded_dtd {
 	uint32_t clock_10khz;

@@ -3,8 +3,8 @@
  * The backend's xenbus state machine against the sequences the mainline
  * frontend and libxl really produce.
  */
-#include "tap.h"
-#include "xenbus.h"
+#include "tests/unit/tap.h"
+#include "backend/xenbus.h"
 
 #define S(x) VDISPL_XENBUS_##x
 

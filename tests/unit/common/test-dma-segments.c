@@ -5,12 +5,12 @@
  * holes, a single page, the largest buffer, and the importing device's
  * segment size and boundary limits.
  */
-#include "dma-segments.h"
+#include "common/dma-segments.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "tap.h"
+#include "tests/unit/tap.h"
 
 #define PAGE 4096u
 #define CHUNK_PAGES 512u /* 2 MiB */

@@ -4,14 +4,14 @@
  * dropped alpha into XRGB8888; same-format copies with and without padded
  * strides; clipping to the smaller rectangle; YUYV with odd widths.
  */
-#include "pixel.h"
+#include "common/pixel.h"
 
 #include <drm_fourcc.h>
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
 
-#include "tap.h"
+#include "tests/unit/tap.h"
 
 #define OPAQUE 0xff000000u
 

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "event-ring.h"
-#include "tap.h"
+#include "protocol/event-ring.h"
+#include "tests/unit/tap.h"
 
 /* The page as the frontend maps it, aligned like a real one. */
 static _Alignas(4096) uint8_t page_mem[XENDISPL_EVENT_PAGE_SIZE];

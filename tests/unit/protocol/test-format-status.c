@@ -7,10 +7,10 @@
 #include <errno.h>
 #include <string.h>
 
-#include "displif.h"
-#include "format.h"
-#include "status.h"
-#include "tap.h"
+#include "protocol/displif.h"
+#include "protocol/format.h"
+#include "protocol/status.h"
+#include "tests/unit/tap.h"
 
 static void check_format(uint32_t fourcc, const char *name, uint8_t bpp, bool alpha, bool yuv)
 {

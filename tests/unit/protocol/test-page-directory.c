@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "page-directory.h"
-#include "tap.h"
+#include "protocol/page-directory.h"
+#include "tests/unit/tap.h"
 
 /* Directory pages live at grant references DIR_BASE + i, buffer pages at 1 + n. */
 #define DIR_BASE 100000u

@@ -6,8 +6,8 @@
 #include <drm_fourcc.h>
 #include <string.h>
 
-#include "request.h"
-#include "tap.h"
+#include "protocol/request.h"
+#include "tests/unit/tap.h"
 
 /* What an unused octet of a reused ring slot may hold. */
 #define STALE 0xa5

@@ -6,9 +6,9 @@
 #include <errno.h>
 #include <string.h>
 
-#include "request.h"
-#include "tap.h"
-#include "xenstore-value.h"
+#include "protocol/request.h"
+#include "tests/unit/tap.h"
+#include "protocol/xenstore-value.h"
 
 /* @s for a TAP description: control characters would break the line. */
 static const char *shown(const char *s)

@@ -41,7 +41,7 @@
 #include <xf86drm.h>
 #include <xf86drmMode.h>
 
-#include "pattern.h"
+#include "tools/pattern/pattern.h"
 
 #define MAX_OBJECTS 16
 #define BUFFER_SPACING (16u << 20) /* file offset between dumb buffers */

@@ -2,8 +2,8 @@
 /* The guest client's latency statistics (tools/client/stats.c). */
 #include <stdint.h>
 
-#include "stats.h"
-#include "tap.h"
+#include "tools/client/stats.h"
+#include "tests/unit/tap.h"
 
 int main(void)
 {

@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pattern.h"
-#include "tap.h"
+#include "tools/pattern/pattern.h"
+#include "tests/unit/tap.h"
 
 struct size {
 	uint32_t width, height;

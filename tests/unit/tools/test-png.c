@@ -14,10 +14,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "pattern.h"
-#include "png.h"
-#include "png-samples.h"
-#include "tap.h"
+#include "tools/pattern/pattern.h"
+#include "common/png.h"
+#include "tests/unit/tools/png-samples.h"
+#include "tests/unit/tap.h"
 
 static char dir[] = "/tmp/vdispl-test-png-XXXXXX";
 
