@@ -1,17 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The wire contract: Xen's own xen/io/displif.h from libxen-dev, never a
- * copy, plus the few things user space must supply for it and compile-time
- * checks that the layout is the one the mainline frontend uses.
+ * The wire contract: Xen's own xen/io/displif.h, never a copy (libxen-dev's
+ * in user space, the kernel's <xen/interface/io/displif.h> in a kernel
+ * module), plus the few things user space must supply for it and
+ * compile-time checks that the layout is the one the mainline frontend uses.
  *
  * Include this instead of <xen/io/displif.h> everywhere in vdispl.
  */
 #ifndef VDISPL_PROTOCOL_DISPLIF_H
 #define VDISPL_PROTOCOL_DISPLIF_H
 
+#include "protocol/compat.h"
+
+#ifndef __KERNEL__
 #include <stdatomic.h>
-#include <stddef.h>
-#include <stdint.h>
 
 #include <xen/xen.h>
 #include <xen/errno.h>
@@ -30,6 +32,7 @@
 #define xen_mb() atomic_thread_fence(memory_order_seq_cst)
 #define xen_rmb() atomic_thread_fence(memory_order_acquire)
 #define xen_wmb() atomic_thread_fence(memory_order_release)
+#endif
 
 /* Everything in displif is in units of Xen's 4 KiB page, whatever the host's. */
 #define VDISPL_XEN_PAGE_SIZE 4096u

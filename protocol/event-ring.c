@@ -1,7 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include <errno.h>
-#include <stdbool.h>
-#include <string.h>
+#include "protocol/compat.h"
 
 #include "protocol/event-ring.h"
 

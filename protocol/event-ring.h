@@ -14,8 +14,6 @@
 #ifndef VDISPL_PROTOCOL_EVENT_RING_H
 #define VDISPL_PROTOCOL_EVENT_RING_H
 
-#include <stdint.h>
-
 #include "protocol/displif.h"
 
 struct vdispl_event_ring {

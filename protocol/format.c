@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include <drm_fourcc.h>
+#include "protocol/compat.h"
 
 #include "protocol/format.h"
 

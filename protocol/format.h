@@ -7,9 +7,8 @@
 #ifndef VDISPL_PROTOCOL_FORMAT_H
 #define VDISPL_PROTOCOL_FORMAT_H
 
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
+#include "protocol/compat.h"
+
 
 struct vdispl_format {
 	uint32_t fourcc;  /* DRM_FORMAT_* */

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include <string.h>
+#include "protocol/compat.h"
 
 #include "protocol/page-directory.h"
 
@@ -119,4 +119,24 @@ int vdispl_pgdir_fill_page(struct vdispl_pgdir_walk *walk, const void *page, voi
 
 	advance(walk, count, next);
 	return 0;
+}
+
+uint32_t vdispl_pgdir_build_page(void *page, uint32_t index, grant_ref_t next,
+				 const grant_ref_t *grefs, uint32_t num_grefs)
+{
+	uint8_t *out = page;
+	uint32_t first, count;
+
+	if (index >= vdispl_pgdir_pages(num_grefs))
+		return 0;
+	first = index * VDISPL_GREFS_PER_DIR_PAGE;
+	count = num_grefs - first;
+	if (count > VDISPL_GREFS_PER_DIR_PAGE)
+		count = VDISPL_GREFS_PER_DIR_PAGE;
+
+	memset(out, 0, VDISPL_XEN_PAGE_SIZE);
+	memcpy(out + DIR_NEXT_OFFSET, &next, sizeof(next));
+	if (grefs)
+		memcpy(out + DIR_GREFS_OFFSET, grefs + first, count * sizeof(grant_ref_t));
+	return count;
 }

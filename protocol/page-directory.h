@@ -13,9 +13,6 @@
 #ifndef VDISPL_PROTOCOL_PAGE_DIRECTORY_H
 #define VDISPL_PROTOCOL_PAGE_DIRECTORY_H
 
-#include <stdbool.h>
-#include <stdint.h>
-
 #include "protocol/displif.h"
 
 struct vdispl_pgdir_walk {
@@ -62,5 +59,18 @@ int vdispl_pgdir_walk_page(struct vdispl_pgdir_walk *walk, const void *page, gra
  */
 int vdispl_pgdir_fill_page(struct vdispl_pgdir_walk *walk, const void *page, void *out_page,
 			   const grant_ref_t *grefs);
+
+/*
+ * Frontend side: write directory page @index (of vdispl_pgdir_pages(
+ * @num_grefs)) of a buffer into @page, a 4096-octet page of our own about to
+ * be granted: gref_dir_next_page is @next (0 on the last page), then this
+ * page's share of @grefs, the whole buffer's references. With @grefs NULL
+ * (a backend-allocated buffer, whose references the backend fills in) the
+ * entries are zeroed. Octets past the last entry are zeroed too: nothing of
+ * ours leaks through a granted page. Returns the entries this page holds, 0
+ * for an @index past the end (then @page is untouched).
+ */
+uint32_t vdispl_pgdir_build_page(void *page, uint32_t index, grant_ref_t next,
+				 const grant_ref_t *grefs, uint32_t num_grefs);
 
 #endif

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include <string.h>
+#include "protocol/compat.h"
 
 #include "protocol/format.h"
 #include "protocol/page-directory.h"

@@ -21,9 +21,6 @@
 #ifndef VDISPL_PROTOCOL_REQUEST_H
 #define VDISPL_PROTOCOL_REQUEST_H
 
-#include <stdbool.h>
-#include <stdint.h>
-
 #include "protocol/displif.h"
 
 /* Largest width or height of a buffer, framebuffer or connector we accept. */

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include <errno.h>
-#include <string.h>
+#include "protocol/compat.h"
 
 #include "protocol/request.h"
 #include "protocol/xenstore-value.h"
@@ -136,4 +135,29 @@ const char *vdispl_xenbus_state_name(enum vdispl_xenbus_state state)
 	if ((unsigned int)state >= sizeof(state_names) / sizeof(state_names[0]))
 		return "Invalid";
 	return state_names[state];
+}
+
+int vdispl_xs_connector_count(const char *const *names, unsigned int num_names,
+			      unsigned int max)
+{
+	uint64_t seen = 0;
+	unsigned int count = 0;
+
+	if (max > 64)
+		return -EINVAL;
+	for (unsigned int i = 0; i < num_names; i++) {
+		uint32_t index;
+
+		if (vdispl_xs_parse_u32(names[i], &index) < 0)
+			continue;
+		if (index >= max)
+			return -EINVAL;
+		if (!(seen & (uint64_t)1 << index))
+			count++;
+		seen |= (uint64_t)1 << index;
+	}
+	/* Indices 0..count-1 all present: no gap. */
+	if (count == 0 || (count < 64 && seen != ((uint64_t)1 << count) - 1))
+		return -EINVAL;
+	return (int)count;
 }

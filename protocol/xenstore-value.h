@@ -11,9 +11,8 @@
 #ifndef VDISPL_PROTOCOL_XENSTORE_VALUE_H
 #define VDISPL_PROTOCOL_XENSTORE_VALUE_H
 
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
+#include "protocol/compat.h"
+
 
 /* Longest unique-id we keep; longer ones are rejected. */
 #define VDISPL_UNIQUE_ID_MAX 63u
@@ -59,6 +58,16 @@ int vdispl_xs_parse_be_alloc(const char *value, bool *be_alloc);
  * Returns 0 or -EINVAL.
  */
 int vdispl_xs_parse_unique_id(const char *value, char *out);
+
+/*
+ * How many connectors a vdispl device has, from the names a listing of its
+ * frontend node gives: connectors are the subnodes "0", "1", ..., which must
+ * run from 0 without a gap; other names (state, backend-id, ...) are not
+ * connectors. Returns the count, or -EINVAL when there is none, a gap, or an
+ * index of @max (at most 64) or more.
+ */
+int vdispl_xs_connector_count(const char *const *names, unsigned int num_names,
+			      unsigned int max);
 
 /* A "state" node: a decimal 0..8. Returns 0 or -EINVAL. */
 int vdispl_xs_parse_state(const char *value, enum vdispl_xenbus_state *state);

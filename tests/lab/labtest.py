@@ -26,10 +26,14 @@ class Lab:
         self.binaries = build.build()
         self.count = 0
         self.failed = 0
+        # The guest's display driver for the test running now (run.py sets it).
+        self.frontend = "mainline"
 
     # ---- TAP ----
     def ok(self, cond, description, detail=None):
         self.count += 1
+        if self.frontend != "mainline":
+            description = "[%s frontend] %s" % (self.frontend, description)
         if cond:
             print("ok %d - %s" % (self.count, description), flush=True)
         else:
@@ -47,12 +51,14 @@ class Lab:
                     if os.path.exists(os.path.join(d, scenario)))
         with open(path) as f:
             text = f.read()
+        if self.frontend != "mainline":
+            name = "%s-%s" % (name, self.frontend)
         out = os.path.join(self.out_root, name)
         s = session.Session(out, self.binaries["vdispl-backend"], self.binaries["vdispl-client"],
-                            session.parse_connectors(connectors), domu_cmd, text,
+                            session.parse_connectors(connectors, self.frontend), domu_cmd, text,
                             dom0_files=dom0_files, domu_programs=domu_programs,
                             dom0_programs=[self.binaries[p] for p in dom0_programs],
-                            timeout=timeout, echo=self.echo)
+                            timeout=timeout, echo=self.echo, frontend=self.frontend)
         result = s.run()
         self.ok(result.ok, "%s: the lab run finished (%s)" % (name, out),
                 result.failure or ("scenario exit %s" % result.rc))

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """The lab tests: each test_*.py here boots real Xen under QEMU (tools/lab's
 machinery) and checks what happened. TAP on stdout; exit 1 if any check
-failed. Arguments select tests by name (e.g. `flips reboot`).
+failed. Arguments select tests by name (e.g. `flips reboot`), and
+`--frontend NAME` the guest display drivers to run them with (default: each
+test's FRONTENDS, both mainline and vdispl unless the test says otherwise).
 
 Output of each run (logs, screendumps, diffs) stays in
 $VDISPL_LAB_TESTS_OUT (default build/lab-tests/<test>/)."""
@@ -23,6 +25,9 @@ def main(argv):
     out_root = os.environ.get("VDISPL_LAB_TESTS_OUT") or os.path.join(labtest.TOP, "build",
                                                                       "lab-tests")
     tests = sorted(glob.glob(os.path.join(HERE, "test_*.py")))
+    only_frontend = None
+    if len(argv) >= 2 and argv[0] == "--frontend":
+        only_frontend, argv = argv[1], argv[2:]
     if argv:
         tests = [t for t in tests if os.path.basename(t)[5:-3] in argv]
         if not tests:
@@ -39,14 +44,21 @@ def main(argv):
         spec = importlib.util.spec_from_file_location("lab_" + name, path)
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
-        start = time.monotonic()
-        print("# lab test %s: %s" % (name, (module.__doc__ or "").strip().splitlines()[0]),
-              flush=True)
-        try:
-            module.run(lab)
-        except (LabError, OSError, KeyError, ValueError) as e:
-            lab.ok(False, "%s: the test itself failed: %s: %s" % (name, type(e).__name__, e))
-        print("# lab test %s took %.0f s" % (name, time.monotonic() - start), flush=True)
+        frontends = getattr(module, "FRONTENDS", ("mainline", "vdispl"))
+        for frontend in frontends:
+            if only_frontend and frontend != only_frontend:
+                continue
+            lab.frontend = frontend
+            start = time.monotonic()
+            print("# lab test %s, %s frontend: %s" % (
+                name, frontend, (module.__doc__ or "").strip().splitlines()[0]), flush=True)
+            try:
+                module.run(lab)
+            except (LabError, OSError, KeyError, ValueError) as e:
+                lab.ok(False, "%s: the test itself failed: %s: %s" % (name, type(e).__name__, e))
+            print("# lab test %s, %s frontend, took %.0f s"
+                  % (name, frontend, time.monotonic() - start), flush=True)
+        lab.frontend = "mainline"
     print("1..%d" % lab.count)
     if lab.failed:
         print("# %d of %d lab checks failed" % (lab.failed, lab.count))

@@ -2,6 +2,9 @@
 gets error statuses and a disconnect, never a crash, while another guest
 keeps flipping undisturbed on its own display."""
 
+# The guests run user-space frontends: no kernel frontend is loaded.
+FRONTENDS = ("mainline",)
+
 import os
 import re
 

@@ -7,7 +7,7 @@
 #include <drm_fourcc.h>
 
 #include "tools/evil-frontend/flips.h"
-#include "tools/evil-frontend/requests.h"
+#include "protocol/request-encode.h"
 #include "tools/evil-frontend/ring.h"
 #include "tools/evil-frontend/share.h"
 #include "tools/client/stats.h"
@@ -47,17 +47,17 @@ static int setup(struct evil_ctx *ctx, struct evil_conn *c, struct evil_buffer *
 		if (ret)
 			break;
 		fill(&bufs[i], size, (uint8_t)(0x40 + 0x40 * i));
-		evil_req_dbuf_create(&req, 1 + i, evil_buffer_directory(&bufs[i]), c->width,
-				     c->height, 32, size);
+		vdispl_req_dbuf_create(&req, 1 + i, evil_buffer_directory(&bufs[i]), c->width,
+				     c->height, 32, size, 0, 0);
 		ret = call(ctx, c, &req, "DBUF_CREATE");
 		if (!ret) {
-			evil_req_fb_attach(&req, 1 + i, 101 + i, c->width, c->height,
+			vdispl_req_fb_attach(&req, 1 + i, 101 + i, c->width, c->height,
 					   DRM_FORMAT_XRGB8888);
 			ret = call(ctx, c, &req, "FB_ATTACH");
 		}
 	}
 	if (!ret) {
-		evil_req_set_config(&req, 101, 0, 0, c->width, c->height, 32);
+		vdispl_req_set_config(&req, 101, 0, 0, c->width, c->height, 32);
 		ret = call(ctx, c, &req, "SET_CONFIG");
 	}
 	return ret;
@@ -80,7 +80,7 @@ int evil_flips_run(struct evil_ctx *ctx, uint32_t frames)
 	for (uint32_t i = 0; i < frames && !ret; i++) {
 		uint64_t fb = 101 + (i + 1) % BUFFERS, sent = client_now_us();
 
-		evil_req_pg_flip(&req, fb);
+		vdispl_req_pg_flip(&req, fb);
 		ret = call(ctx, c, &req, "PG_FLIP");
 		if (ret)
 			break;

@@ -76,7 +76,6 @@ int evil_buffer_create(struct evil_ctx *ctx, uint32_t num_pages, const char *wha
 		       struct evil_buffer *buf)
 {
 	uint32_t num_dir = vdispl_pgdir_pages(num_pages);
-	uint32_t done = 0;
 	int ret;
 
 	memset(buf, 0, sizeof(*buf));
@@ -88,14 +87,9 @@ int evil_buffer_create(struct evil_ctx *ctx, uint32_t num_pages, const char *wha
 		return ret; /* buf->pages stays recorded: evil_unshare_all() frees it */
 	buf->num_pages = num_pages;
 
-	/* The pages are page-aligned, so grant_ref_t access needs no memcpy. */
-	for (uint32_t d = 0; d < num_dir; d++) {
-		grant_ref_t *page = (grant_ref_t *)((uint8_t *)buf->dir->addr +
-						    (size_t)d * VDISPL_XEN_PAGE_SIZE);
-
-		page[0] = d + 1 < num_dir ? buf->dir->refs[d + 1] : 0;
-		for (uint32_t i = 0; i < VDISPL_GREFS_PER_DIR_PAGE && done < num_pages; i++)
-			page[1 + i] = buf->pages->refs[done++];
-	}
+	for (uint32_t d = 0; d < num_dir; d++)
+		vdispl_pgdir_build_page((uint8_t *)buf->dir->addr + (size_t)d * VDISPL_XEN_PAGE_SIZE,
+					d, d + 1 < num_dir ? buf->dir->refs[d + 1] : 0,
+					buf->pages->refs, num_pages);
 	return 0;
 }

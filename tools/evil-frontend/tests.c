@@ -12,7 +12,7 @@
 #include "protocol/request.h"
 #include "tools/evil-frontend/ring.h"
 #include "tools/evil-frontend/share.h"
-#include "tools/evil-frontend/requests.h"
+#include "protocol/request-encode.h"
 #include "tools/evil-frontend/tests.h"
 #include "tools/evil-frontend/xenbus.h"
 
@@ -206,7 +206,7 @@ static void undo_wrong_dbuf(struct run *r, const struct outcome *out, uint64_t c
 		return;
 	evil_comment("the backend created dbuf %#llx it should have refused: destroying it",
 		     (unsigned long long)cookie);
-	evil_req_dbuf_destroy(&req, cookie);
+	vdispl_req_dbuf_destroy(&req, cookie);
 	send_request(r, r->c0, &req, &undo);
 	if (undo.answered && undo.resp.status != 0)
 		evil_comment("DBUF_DESTROY %#llx answered %d (%s)", (unsigned long long)cookie,
@@ -220,7 +220,7 @@ static void test_unknown_operation(struct run *r)
 	struct xendispl_req req;
 	struct outcome out;
 
-	evil_req_init(&req, 0x42);
+	vdispl_req_init(&req, 0x42);
 	expect(r, r->c0, &req, WANT_STATUS, -XEN_EOPNOTSUPP, &out,
 	       "unknown operation 0x42 -> -XEN_EOPNOTSUPP");
 }
@@ -231,23 +231,23 @@ static void test_dbuf_create_invalid(struct run *r)
 	struct xendispl_req req;
 	struct outcome out;
 
-	evil_req_dbuf_create(&req, 0, dir, DBUF_WIDTH, DBUF_HEIGHT, DBUF_BPP, DBUF_SIZE);
+	vdispl_req_dbuf_create(&req, 0, dir, DBUF_WIDTH, DBUF_HEIGHT, DBUF_BPP, DBUF_SIZE, 0, 0);
 	expect(r, r->c0, &req, WANT_STATUS, -XEN_EINVAL, &out,
 	       "DBUF_CREATE with dbuf_cookie 0 -> -XEN_EINVAL");
 	/* A dbuf with cookie 0 cannot be destroyed again: no undo. */
 
-	evil_req_dbuf_create(&req, DBUF_REFUSED, 0, DBUF_WIDTH, DBUF_HEIGHT, DBUF_BPP, DBUF_SIZE);
+	vdispl_req_dbuf_create(&req, DBUF_REFUSED, 0, DBUF_WIDTH, DBUF_HEIGHT, DBUF_BPP, DBUF_SIZE, 0, 0);
 	expect(r, r->c0, &req, WANT_STATUS, -XEN_EINVAL, &out,
 	       "DBUF_CREATE with gref_directory 0 -> -XEN_EINVAL");
 	undo_wrong_dbuf(r, &out, DBUF_REFUSED);
 
-	evil_req_dbuf_create(&req, DBUF_REFUSED, dir, DBUF_WIDTH, DBUF_HEIGHT, DBUF_BPP, 0);
+	vdispl_req_dbuf_create(&req, DBUF_REFUSED, dir, DBUF_WIDTH, DBUF_HEIGHT, DBUF_BPP, 0, 0, 0);
 	expect(r, r->c0, &req, WANT_STATUS, -XEN_EINVAL, &out,
 	       "DBUF_CREATE with buffer_sz 0 -> -XEN_EINVAL");
 	undo_wrong_dbuf(r, &out, DBUF_REFUSED);
 
-	evil_req_dbuf_create(&req, DBUF_REFUSED, dir, DBUF_WIDTH, DBUF_HEIGHT, DBUF_BPP,
-			BACKEND_MAX_BUFFER_SIZE + 1u);
+	vdispl_req_dbuf_create(&req, DBUF_REFUSED, dir, DBUF_WIDTH, DBUF_HEIGHT, DBUF_BPP,
+			BACKEND_MAX_BUFFER_SIZE + 1u, 0, 0);
 	expect(r, r->c0, &req, WANT_STATUS, -XEN_EINVAL, &out,
 	       "DBUF_CREATE with buffer_sz %u, one past the backend's cap -> -XEN_EINVAL",
 	       BACKEND_MAX_BUFFER_SIZE + 1u);
@@ -257,8 +257,8 @@ static void test_dbuf_create_invalid(struct run *r)
 	 * The directory is valid for one page: a backend that skipped the
 	 * geometry check would create this buffer, and we would see 0.
 	 */
-	evil_req_dbuf_create(&req, DBUF_REFUSED, dir, DBUF_WIDTH, DBUF_HEIGHT, DBUF_BPP,
-			VDISPL_XEN_PAGE_SIZE);
+	vdispl_req_dbuf_create(&req, DBUF_REFUSED, dir, DBUF_WIDTH, DBUF_HEIGHT, DBUF_BPP,
+			VDISPL_XEN_PAGE_SIZE, 0, 0);
 	expect(r, r->c0, &req, WANT_STATUS, -XEN_EINVAL, &out,
 	       "DBUF_CREATE of %ux%u at %u bpp in a %u-octet buffer -> -XEN_EINVAL", DBUF_WIDTH,
 	       DBUF_HEIGHT, DBUF_BPP, VDISPL_XEN_PAGE_SIZE);
@@ -270,8 +270,8 @@ static void test_dbuf_create_foreign_gref(struct run *r)
 	struct xendispl_req req;
 	struct outcome out;
 
-	evil_req_dbuf_create(&req, DBUF_FOREIGN_GREF, FOREIGN_GREF, DBUF_WIDTH, DBUF_HEIGHT, DBUF_BPP,
-			DBUF_SIZE);
+	vdispl_req_dbuf_create(&req, DBUF_FOREIGN_GREF, FOREIGN_GREF, DBUF_WIDTH, DBUF_HEIGHT, DBUF_BPP,
+			DBUF_SIZE, 0, 0);
 	expect(r, r->c0, &req, WANT_ERROR, 0, &out,
 	       "DBUF_CREATE with gref_directory %#x, never granted -> a negative status",
 	       FOREIGN_GREF);
@@ -296,7 +296,7 @@ static void test_dbuf_create_self_linked(struct run *r)
 		dir[1 + i] = r->loop_page->refs[0];
 
 	/* No geometry (a PRIME import): only the size decides the page count. */
-	evil_req_dbuf_create(&req, DBUF_SELF_LINKED, self, 0, 0, 0, LOOP_PAGES * VDISPL_XEN_PAGE_SIZE);
+	vdispl_req_dbuf_create(&req, DBUF_SELF_LINKED, self, 0, 0, 0, LOOP_PAGES * VDISPL_XEN_PAGE_SIZE, 0, 0);
 	expect(r, r->c0, &req, WANT_ANY, 0, &out,
 	       "DBUF_CREATE whose 2-page directory links to itself and lists one page %u times "
 	       "is answered",
@@ -304,7 +304,7 @@ static void test_dbuf_create_self_linked(struct run *r)
 	if (!out.answered || out.resp.status != 0)
 		return;
 	evil_comment("the backend mapped the one page %u times; destroying that dbuf", LOOP_PAGES);
-	evil_req_dbuf_destroy(&req, DBUF_SELF_LINKED);
+	vdispl_req_dbuf_destroy(&req, DBUF_SELF_LINKED);
 	expect(r, r->c0, &req, WANT_STATUS, 0, &out, "DBUF_DESTROY of the self-linked dbuf -> 0");
 }
 
@@ -321,7 +321,7 @@ static void test_dbuf_create_valid(struct run *r)
 			pixels[y * DBUF_WIDTH + x] =
 				((x / 8 + y / 8) & 1) ? 0x00ff0000u : 0x000000ffu;
 
-	evil_req_dbuf_create(&req, DBUF_COOKIE, dir, DBUF_WIDTH, DBUF_HEIGHT, DBUF_BPP, DBUF_SIZE);
+	vdispl_req_dbuf_create(&req, DBUF_COOKIE, dir, DBUF_WIDTH, DBUF_HEIGHT, DBUF_BPP, DBUF_SIZE, 0, 0);
 	expect(r, r->c0, &req, WANT_STATUS, 0, &out,
 	       "DBUF_CREATE of a valid %ux%u XRGB8888 buffer (%u pages, cookie %u) -> 0",
 	       DBUF_WIDTH, DBUF_HEIGHT, DBUF_PAGES, DBUF_COOKIE);
@@ -334,23 +334,23 @@ static void test_fb_attach(struct run *r)
 	struct xendispl_req req;
 	struct outcome out;
 
-	evil_req_fb_attach(&req, DBUF_NEVER_CREATED, FB_NO_DBUF, DBUF_WIDTH, DBUF_HEIGHT,
+	vdispl_req_fb_attach(&req, DBUF_NEVER_CREATED, FB_NO_DBUF, DBUF_WIDTH, DBUF_HEIGHT,
 		      DRM_FORMAT_XRGB8888);
 	expect(r, r->c0, &req, WANT_ERROR, 0, &out,
 	       "FB_ATTACH to dbuf %#x that does not exist -> a negative status",
 	       DBUF_NEVER_CREATED);
 
-	evil_req_fb_attach(&req, DBUF_COOKIE, FB_WIDE, DBUF_WIDTH + 1, DBUF_HEIGHT, DRM_FORMAT_XRGB8888);
+	vdispl_req_fb_attach(&req, DBUF_COOKIE, FB_WIDE, DBUF_WIDTH + 1, DBUF_HEIGHT, DRM_FORMAT_XRGB8888);
 	expect(r, r->c0, &req, WANT_STATUS, -XEN_EINVAL, &out,
 	       "FB_ATTACH %ux%u to the %u-pixel-wide dbuf (rows past its pitch) -> -XEN_EINVAL",
 	       DBUF_WIDTH + 1, DBUF_HEIGHT, DBUF_WIDTH);
 
-	evil_req_fb_attach(&req, DBUF_COOKIE, FB_BAD_FOURCC, DBUF_WIDTH, DBUF_HEIGHT,
+	vdispl_req_fb_attach(&req, DBUF_COOKIE, FB_BAD_FOURCC, DBUF_WIDTH, DBUF_HEIGHT,
 		      fourcc_code('E', 'V', 'I', 'L'));
 	expect(r, r->c0, &req, WANT_STATUS, -XEN_EINVAL, &out,
 	       "FB_ATTACH with unknown fourcc 'EVIL' -> -XEN_EINVAL");
 
-	evil_req_fb_attach(&req, DBUF_COOKIE, FB_COOKIE, DBUF_WIDTH, DBUF_HEIGHT, DRM_FORMAT_XRGB8888);
+	vdispl_req_fb_attach(&req, DBUF_COOKIE, FB_COOKIE, DBUF_WIDTH, DBUF_HEIGHT, DRM_FORMAT_XRGB8888);
 	expect(r, r->c0, &req, WANT_STATUS, 0, &out,
 	       "FB_ATTACH of fb %u, %ux%u XRGB8888 over dbuf %u -> 0", FB_COOKIE, DBUF_WIDTH,
 	       DBUF_HEIGHT, DBUF_COOKIE);
@@ -401,21 +401,21 @@ static void test_set_config_and_flip(struct run *r)
 	bool flipped;
 
 	/* The first column past the connector: the rectangle would start outside it. */
-	evil_req_set_config(&req, FB_COOKIE, c->width, 0, DBUF_WIDTH, DBUF_HEIGHT, DBUF_BPP);
+	vdispl_req_set_config(&req, FB_COOKIE, c->width, 0, DBUF_WIDTH, DBUF_HEIGHT, DBUF_BPP);
 	expect(r, c, &req, WANT_STATUS, -XEN_EINVAL, &out,
 	       "SET_CONFIG of fb %u at x %u, outside the %ux%u connector -> -XEN_EINVAL", FB_COOKIE,
 	       c->width, c->width, c->height);
 
-	evil_req_pg_flip(&req, FB_NEVER_ATTACHED);
+	vdispl_req_pg_flip(&req, FB_NEVER_ATTACHED);
 	expect(r, c, &req, WANT_ERROR, 0, &out,
 	       "PG_FLIP of fb %#x that does not exist -> a negative status", FB_NEVER_ATTACHED);
 
-	evil_req_set_config(&req, FB_COOKIE, 0, 0, DBUF_WIDTH, DBUF_HEIGHT, DBUF_BPP);
+	vdispl_req_set_config(&req, FB_COOKIE, 0, 0, DBUF_WIDTH, DBUF_HEIGHT, DBUF_BPP);
 	expect(r, c, &req, WANT_STATUS, 0, &out, "SET_CONFIG of fb %u at 0,0 %ux%u %u bpp -> 0",
 	       FB_COOKIE, DBUF_WIDTH, DBUF_HEIGHT, DBUF_BPP);
 
 	for (int i = 0; i < 2; i++) {
-		evil_req_pg_flip(&req, FB_COOKIE);
+		vdispl_req_pg_flip(&req, FB_COOKIE);
 		flipped = expect(r, c, &req, WANT_STATUS, 0, &out,
 				 "PG_FLIP of fb %u (flip %d) -> 0", FB_COOKIE, i + 1);
 		expect_flip_event(r, flipped, FB_COOKIE);
@@ -436,7 +436,7 @@ static void check_edid(struct run *r, struct evil_conn *c)
 		return;
 	/* Whatever we read afterwards, the backend wrote. */
 	memset(r->edid.pages->addr, 0, (size_t)EDID_PAGES * VDISPL_XEN_PAGE_SIZE);
-	evil_req_get_edid(&req, evil_buffer_directory(&r->edid), XENDISPL_EDID_MAX_SIZE);
+	vdispl_req_get_edid(&req, evil_buffer_directory(&r->edid), XENDISPL_EDID_MAX_SIZE);
 	got = expect(r, c, &req, WANT_STATUS, 0, &out,
 		     "GET_EDID on connector %u with a %u-octet buffer (%u pages) -> 0", c->index,
 		     XENDISPL_EDID_MAX_SIZE, EDID_PAGES);
@@ -470,7 +470,7 @@ static void test_get_edid(struct run *r)
 	struct xendispl_req req;
 	struct outcome out;
 
-	evil_req_get_edid(&req, evil_buffer_directory(&r->edid), VDISPL_XEN_PAGE_SIZE);
+	vdispl_req_get_edid(&req, evil_buffer_directory(&r->edid), VDISPL_XEN_PAGE_SIZE);
 	expect(r, r->c0, &req, WANT_STATUS, -XEN_EINVAL, &out,
 	       "GET_EDID with buffer_sz %u (< XENDISPL_EDID_MAX_SIZE) -> -XEN_EINVAL",
 	       VDISPL_XEN_PAGE_SIZE);
@@ -491,22 +491,22 @@ static void test_second_connector(struct run *r)
 		return;
 	}
 	/* Each would succeed on connector 0: only the ring it came on is wrong. */
-	evil_req_dbuf_create(&req, DBUF_ON_CONNECTOR1, evil_buffer_directory(&r->dbuf), DBUF_WIDTH,
-			DBUF_HEIGHT, DBUF_BPP, DBUF_SIZE);
+	vdispl_req_dbuf_create(&req, DBUF_ON_CONNECTOR1, evil_buffer_directory(&r->dbuf), DBUF_WIDTH,
+			DBUF_HEIGHT, DBUF_BPP, DBUF_SIZE, 0, 0);
 	expect(r, c1, &req, WANT_STATUS, -XEN_EINVAL, &out,
 	       "DBUF_CREATE on connector 1's ring -> -XEN_EINVAL");
 	undo_wrong_dbuf(r, &out, DBUF_ON_CONNECTOR1);
 
-	evil_req_fb_attach(&req, DBUF_COOKIE, FB_ON_CONNECTOR1, DBUF_WIDTH, DBUF_HEIGHT,
+	vdispl_req_fb_attach(&req, DBUF_COOKIE, FB_ON_CONNECTOR1, DBUF_WIDTH, DBUF_HEIGHT,
 		      DRM_FORMAT_XRGB8888);
 	expect(r, c1, &req, WANT_STATUS, -XEN_EINVAL, &out,
 	       "FB_ATTACH on connector 1's ring -> -XEN_EINVAL");
 
-	evil_req_fb_detach(&req, FB_COOKIE);
+	vdispl_req_fb_detach(&req, FB_COOKIE);
 	expect(r, c1, &req, WANT_STATUS, -XEN_EINVAL, &out,
 	       "FB_DETACH of fb %u on connector 1's ring -> -XEN_EINVAL", FB_COOKIE);
 
-	evil_req_dbuf_destroy(&req, DBUF_COOKIE);
+	vdispl_req_dbuf_destroy(&req, DBUF_COOKIE);
 	expect(r, c1, &req, WANT_STATUS, -XEN_EINVAL, &out,
 	       "DBUF_DESTROY of dbuf %u on connector 1's ring -> -XEN_EINVAL", DBUF_COOKIE);
 }
@@ -516,18 +516,18 @@ static void test_teardown(struct run *r)
 	struct xendispl_req req;
 	struct outcome out;
 
-	evil_req_dbuf_destroy(&req, DBUF_NEVER_CREATED);
+	vdispl_req_dbuf_destroy(&req, DBUF_NEVER_CREATED);
 	expect(r, r->c0, &req, WANT_ERROR, 0, &out,
 	       "DBUF_DESTROY of dbuf %#x that does not exist -> a negative status",
 	       DBUF_NEVER_CREATED);
 
-	evil_req_set_config(&req, 0, 0, 0, 0, 0, 0);
+	vdispl_req_set_config(&req, 0, 0, 0, 0, 0, 0);
 	expect(r, r->c0, &req, WANT_STATUS, 0, &out, "SET_CONFIG of all zeros (display off) -> 0");
 
-	evil_req_fb_detach(&req, FB_COOKIE);
+	vdispl_req_fb_detach(&req, FB_COOKIE);
 	expect(r, r->c0, &req, WANT_STATUS, 0, &out, "FB_DETACH of fb %u -> 0", FB_COOKIE);
 
-	evil_req_dbuf_destroy(&req, DBUF_COOKIE);
+	vdispl_req_dbuf_destroy(&req, DBUF_COOKIE);
 	expect(r, r->c0, &req, WANT_STATUS, 0, &out, "DBUF_DESTROY of dbuf %u -> 0", DBUF_COOKIE);
 }
 

@@ -19,6 +19,7 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 # name -> (how to lay its sources out in a directory, extra make variables)
 _OURS = {
     "vdispl-dmabuf": lambda d: _run([os.path.join(REPO, "backend", "kernel", "stage"), d]),
+    "vdispl-front": lambda d: _run([os.path.join(REPO, "frontend", "stage"), d]),
     "vdispl-edu-check": lambda d: _copy_tests("edu-check", d),
     "vdispl-grant-test": lambda d: _copy_tests("guest-grants", d),
 }
@@ -121,12 +122,13 @@ def vkms(version, source_deb):
 
 def for_lab(kernel):
     """{"dom0": [.ko], "guest": [.ko]} for the lab's @kernel (images.Kernel):
-    Dom0 gets vdispl-dmabuf, vkms and the edu check; guests the grant test."""
+    Dom0 gets vdispl-dmabuf, vkms and the edu check; guests our frontend
+    and the grant test."""
     from . import debs
     series = ".".join(kernel.package_version.split(".")[:2])
     source = debs.download("linux-source-" + series, kernel.package_version)
     return {
         "dom0": ours("vdispl-dmabuf", kernel.version) + vkms(kernel.version, source)
         + ours("vdispl-edu-check", kernel.version),
-        "guest": ours("vdispl-grant-test", kernel.version),
+        "guest": ours("vdispl-front", kernel.version) + ours("vdispl-grant-test", kernel.version),
     }

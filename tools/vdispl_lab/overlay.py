@@ -58,10 +58,12 @@ def _add_modules(tree, modules):
         tree.write("lab/modules/%s.deps" % name[:-len(".ko")], deps.replace(",", " ") + "\n")
 
 
-def guest_initrd(base, work, client, command, files=(), packages=(), programs=(), modules=()):
+def guest_initrd(base, work, client, command, files=(), packages=(), programs=(), modules=(),
+                 frontend="mainline"):
     """The guest's initramfs for one run: base + overlay, written under @work.
     @programs are more host binaries for the guest's /usr/bin, @modules
-    kernel modules for /lab/modules."""
+    kernel modules for /lab/modules, @frontend the display driver its init
+    loads ("mainline" or "vdispl")."""
     tree = Tree(os.path.join(work, "guest-overlay"))
     _add_modules(tree, modules)
     search = [tree.host("usr/lib/x86_64-linux-gnu")] + base.packages.lib_dirs() + HOST_LIB_DIRS
@@ -84,6 +86,7 @@ def guest_initrd(base, work, client, command, files=(), packages=(), programs=()
         search += extra.lib_dirs()
     tree.add_libraries(programs, search)
     tree.write("lab/domu-cmd", command + "\n", 0o755)
+    tree.write("lab/frontend", frontend + "\n")
     tree.write("lab/guest-rc", _script("guest-rc"), 0o755)
     tree.write("lab/guest-cmd", _script("guest-cmd"), 0o755)
     tree.write("etc/inittab", _script("guest-inittab"))

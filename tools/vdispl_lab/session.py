@@ -22,10 +22,12 @@ DEFAULT_TIMEOUT = int(os.environ.get("VDISPL_LAB_TIMEOUT", "1200"))
 
 _PANICS = re.compile(rb"Panic on CPU|Kernel panic - not syncing|\(XEN\) \*\*\*\*\*\*\*")
 _CONNECTOR = re.compile(r"^([!-~]+):([1-9][0-9]{0,4})x([1-9][0-9]{0,4})$")
-MAX_CONNECTORS = 4  # the mainline frontend's limit
+FRONTENDS = ("mainline", "vdispl")
+# How many connectors each frontend takes (the mainline one stops at 4).
+MAX_CONNECTORS = {"mainline": 4, "vdispl": 16}
 
 
-def parse_connectors(text):
+def parse_connectors(text, frontend="mainline"):
     """'id0:1024x768;id1:800x600' -> [('id0', 1024, 768), ('id1', 800, 600)]"""
     out = []
     for item in text.split(";"):
@@ -34,8 +36,10 @@ def parse_connectors(text):
             raise LabError("bad connector %r: want UNIQUE-ID:WIDTHxHEIGHT, e.g. id0:1024x768"
                            % item)
         out.append((m.group(1), int(m.group(2)), int(m.group(3))))
-    if not 1 <= len(out) <= MAX_CONNECTORS:
-        raise LabError("between 1 and %d connectors, got %d" % (MAX_CONNECTORS, len(out)))
+    most = MAX_CONNECTORS[frontend]
+    if not 1 <= len(out) <= most:
+        raise LabError("the %s frontend takes 1 to %d connectors, got %d"
+                       % (frontend, most, len(out)))
     if len({c[0] for c in out}) != len(out):
         raise LabError("connector unique-ids must differ: %s" % text)
     return out
@@ -106,7 +110,8 @@ class Session:
 
     def __init__(self, out_dir, backend, client, connectors, domu_cmd, scenario,
                  domu_files=(), domu_pkgs=(), dom0_files=None, dom0_programs=(),
-                 domu_programs=(), shot_every=None, timeout=DEFAULT_TIMEOUT, echo=print):
+                 domu_programs=(), shot_every=None, timeout=DEFAULT_TIMEOUT, echo=print,
+                 frontend="mainline"):
         self.out_dir = os.path.abspath(out_dir)
         self.backend = backend
         self.client = client
@@ -121,6 +126,7 @@ class Session:
         self.shot_every = shot_every
         self.timeout = timeout
         self.echo = echo
+        self.frontend = frontend
 
     def _build_images(self, work):
         self.echo("lab: preparing Dom0 image (Xen %s, Debian packages)" % images.XEN_VERSION)
@@ -131,7 +137,7 @@ class Session:
         modules = kmod.for_lab(dom0.kernel)
         guest_initrd = overlay.guest_initrd(guest, work, self.client, self.domu_cmd,
                                             self.domu_files, self.domu_pkgs, self.domu_programs,
-                                            modules["guest"])
+                                            modules["guest"], frontend=self.frontend)
         files = {"lab/guest.cfg": guest_cfg(self.connectors),
                  "lab/backend.ini": backend_ini(self.connectors)}
         files.update(self.dom0_files)

@@ -236,6 +236,42 @@ static void test_fill(void)
 		   "fill: next 0 while a page is missing");
 }
 
+/* The frontend's builder against the hand-made directory, then walked back. */
+static void check_build(uint32_t num_grefs, bool backend_alloc)
+{
+	static uint8_t built[MAX_DIR_PAGES][VDISPL_XEN_PAGE_SIZE];
+	static grant_ref_t grefs[MAX_DIR_PAGES * 1023], back[MAX_DIR_PAGES * 1023];
+	uint32_t pages = vdispl_pgdir_pages(num_grefs), total = 0, maps;
+	bool same = true;
+
+	for (uint32_t i = 0; i < num_grefs; i++)
+		grefs[i] = 1 + i;
+	build_dir(num_grefs);
+	memset(built, 0xaa, sizeof(built));
+	for (uint32_t p = 0; p < pages; p++)
+		total += vdispl_pgdir_build_page(built[p], p, p + 1 < pages ? DIR_BASE + p + 1 : 0,
+						 backend_alloc ? NULL : grefs, num_grefs);
+	TAP_EQ_INT(total, num_grefs, "build %u%s: every entry placed", num_grefs,
+		   backend_alloc ? " (backend-allocated)" : "");
+	for (uint32_t i = 0; i < pages * 1024u; i++) {
+		uint32_t p = i / 1024, slot = i % 1024;
+		uint32_t entry = p * 1023 + slot - 1;
+		grant_ref_t want = slot == 0 ? get_ref(dir[p], 0)
+				   : entry < num_grefs && !backend_alloc ? 1 + entry : 0;
+
+		same = same && get_ref(built[p], slot) == want;
+	}
+	TAP_CHECK(same, "build %u: chain and entries as the wire wants, the rest zero", num_grefs);
+	TAP_EQ_INT(vdispl_pgdir_build_page(built[pages - 1], pages, 0, grefs, num_grefs), 0,
+		   "build %u: no page past the end", num_grefs);
+	if (backend_alloc)
+		return;
+	memcpy(dir, built, (size_t)pages * VDISPL_XEN_PAGE_SIZE);
+	TAP_EQ_INT(walk_all(num_grefs, back, &maps), 0, "build %u: the walk takes it", num_grefs);
+	TAP_CHECK(memcmp(back, grefs, num_grefs * sizeof(grant_ref_t)) == 0,
+		  "build %u: the walk gives back every reference", num_grefs);
+}
+
 int main(void)
 {
 	test_pages();
@@ -250,5 +286,10 @@ int main(void)
 	test_early_end();
 	test_zero_gref();
 	test_fill();
+	check_build(1, false);
+	check_build(1023, false);
+	check_build(1024, false);
+	check_build(2025, false);
+	check_build(2047, true);
 	return tap_done();
 }

@@ -194,6 +194,33 @@ static void test_state(void)
 		  "name -1 is Invalid");
 }
 
+static void test_connector_count(void)
+{
+	const char *two[] = { "state", "0", "backend-id", "1", "be-alloc" };
+	const char *eight[] = { "7", "6", "5", "4", "3", "2", "1", "0" };
+	const char *gap[] = { "0", "2" };
+	const char *none[] = { "state", "backend" };
+	const char *odd[] = { "0", "01", "-1", "1x" };
+	const char *big[] = { "0", "16" };
+	const char *twice[] = { "0", "0", "1" };
+	const char *all64[64];
+	char names[64][4];
+
+	TAP_EQ_INT(vdispl_xs_connector_count(two, 5, 16), 2, "connectors among other nodes");
+	TAP_EQ_INT(vdispl_xs_connector_count(eight, 8, 16), 8, "eight, listed in any order");
+	TAP_EQ_INT(vdispl_xs_connector_count(gap, 2, 16), -EINVAL, "a gap in the indices");
+	TAP_EQ_INT(vdispl_xs_connector_count(none, 2, 16), -EINVAL, "no connector at all");
+	TAP_EQ_INT(vdispl_xs_connector_count(odd, 4, 16), 1, "\"01\", \"-1\", \"1x\" are no indices");
+	TAP_EQ_INT(vdispl_xs_connector_count(big, 2, 16), -EINVAL, "an index past the limit");
+	TAP_EQ_INT(vdispl_xs_connector_count(twice, 3, 16), 2, "a name listed twice counts once");
+	TAP_EQ_INT(vdispl_xs_connector_count(two, 5, 65), -EINVAL, "a limit above 64");
+	for (int i = 0; i < 64; i++) {
+		snprintf(names[i], sizeof(names[i]), "%d", i);
+		all64[i] = names[i];
+	}
+	TAP_EQ_INT(vdispl_xs_connector_count(all64, 64, 64), 64, "64 connectors, the most");
+}
+
 int main(void)
 {
 	test_u32();
@@ -201,5 +228,6 @@ int main(void)
 	test_be_alloc();
 	test_unique_id();
 	test_state();
+	test_connector_count();
 	return tap_done();
 }
