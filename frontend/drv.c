@@ -186,10 +186,15 @@ static void otherend_changed(struct xenbus_device *xb_dev, enum xenbus_state bac
 		xenbus_strstate(xb_dev->state));
 	switch (backend_state) {
 	case XenbusStateInitWait:
-		/* A restarted backend offers itself again: start over. */
+		/*
+		 * A restarted backend offers itself again: drop the old connection
+		 * and say Initialising; the backend answers that with InitWait
+		 * once more, and only then do we set up (as drm_xen_front does).
+		 */
 		if (xb_dev->state != XenbusStateInitialising) {
 			disconnect(front);
 			xenbus_switch_state(xb_dev, XenbusStateInitialising);
+			break;
 		}
 		backend_initwait(front);
 		break;
@@ -204,6 +209,8 @@ static void otherend_changed(struct xenbus_device *xb_dev, enum xenbus_state bac
 		}
 		break;
 	case XenbusStateClosing:
+		/* The backend frees its side first; we follow once it is Closed. */
+		break;
 	case XenbusStateClosed:
 	case XenbusStateUnknown:
 		if (xb_dev->state == XenbusStateInitialising || xb_dev->state == XenbusStateClosed)
