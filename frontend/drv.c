@@ -94,8 +94,10 @@ static int drm_create(struct vdispl_front_info *front)
 	drm->front = front;
 	dev->dev_private = drm;
 
-	for (i = 0; i < front->cfg.num_connectors; i++)
+	for (i = 0; i < front->cfg.num_connectors; i++) {
+		drm->pipelines[i].index = i;
 		vdispl_front_edid_fetch(front, &drm->pipelines[i]);
+	}
 	ret = vdispl_front_kms_init(drm);
 	if (ret)
 		goto err_drm;
