@@ -13,7 +13,8 @@
  *   machine-contiguous in 2 MiB-aligned chunks that are never adjacent to one
  *   another, so a buffer built from them has ceil(size / 2 MiB) machine runs:
  *   the fewest a stock PV guest can get without exchanging memory with Xen.
- *   Smaller blocks are taken when 2 MiB ones run out.
+ *   Smaller blocks are taken when 2 MiB ones run out, and for what is left
+ *   of a buffer after its last whole 2 MiB.
  * - Single pages, with a log line.
  *
  * Every page is zeroed before anyone can see it (XSA-403): the backend gets
@@ -101,8 +102,6 @@ static int alloc_blocks(struct vdispl_front_bo *bo, unsigned int order, unsigned
 			else
 				__free_page(page + j);
 		}
-		if (want < *smallest)
-			*smallest = want;
 	}
 	return 0;
 }
@@ -165,24 +164,32 @@ void vdispl_front_alloc_free(struct device *dma_dev, struct vdispl_front_bo *bo,
 	}
 }
 
-void vdispl_front_count_runs(struct vdispl_front_bo *bo)
+unsigned int vdispl_front_runs(struct vdispl_front_bo *bo, bool machine,
+			       void (*emit)(void *ctx, unsigned long start, unsigned int len),
+			       void *ctx)
 {
-	unsigned long pfn, prev_pfn = 0, bfn, prev_bfn = 0;
-	unsigned int i;
+	unsigned long start = 0, prev = 0, frame;
+	unsigned int i, len = 0, runs = 0;
 
-	bo->phys_runs = 0;
-	bo->machine_runs = 0;
 	for (i = 0; i < bo->num_pages; i++) {
 		if (!bo->pages[i])
 			continue;
-		pfn = page_to_xen_pfn(bo->pages[i]);
+		frame = page_to_xen_pfn(bo->pages[i]);
 		/* A PV guest's own view of the machine frame behind the page. */
-		bfn = pfn_to_bfn(pfn);
-		if (!i || pfn != prev_pfn + 1)
-			bo->phys_runs++;
-		if (!i || bfn != prev_bfn + 1)
-			bo->machine_runs++;
-		prev_pfn = pfn;
-		prev_bfn = bfn;
+		if (machine)
+			frame = pfn_to_bfn(frame);
+		if (len && frame == prev + 1) {
+			len++;
+		} else {
+			if (len && emit)
+				emit(ctx, start, len);
+			start = frame;
+			len = 1;
+			runs++;
+		}
+		prev = frame;
 	}
+	if (len && emit)
+		emit(ctx, start, len);
+	return runs;
 }

@@ -11,35 +11,11 @@
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
 
-#include <xen/page.h>
-
 #include "front.h"
 
-static void show_runs(struct seq_file *m, struct vdispl_front_bo *bo, bool machine)
+static void show_run(void *ctx, unsigned long start, unsigned int len)
 {
-	unsigned long start = 0, prev = 0, frame;
-	unsigned int i, len = 0;
-
-	seq_printf(m, "  %s", machine ? "bfn" : "pfn");
-	for (i = 0; i < bo->num_pages; i++) {
-		if (!bo->pages[i])
-			continue;
-		frame = page_to_xen_pfn(bo->pages[i]);
-		if (machine)
-			frame = pfn_to_bfn(frame);
-		if (len && frame == prev + 1) {
-			len++;
-		} else {
-			if (len)
-				seq_printf(m, " %#lx+%u", start, len);
-			start = frame;
-			len = 1;
-		}
-		prev = frame;
-	}
-	if (len)
-		seq_printf(m, " %#lx+%u", start, len);
-	seq_puts(m, "\n");
+	seq_printf(ctx, " %#lx+%u", start, len);
 }
 
 static int buffers_show(struct seq_file *m, void *data)
@@ -51,9 +27,13 @@ static int buffers_show(struct seq_file *m, void *data)
 	list_for_each_entry(bo, &front->bos, node) {
 		seq_printf(m, "dbuf %llu size %zu pages %u mem %s phys_runs %u machine_runs %u\n",
 			   bo->dbuf_cookie, bo->base.size, bo->num_pages,
-			   vdispl_front_mem_name(bo->mem), bo->phys_runs, bo->machine_runs);
-		show_runs(m, bo, false);
-		show_runs(m, bo, true);
+			   vdispl_front_mem_name(bo->mem), vdispl_front_runs(bo, false, NULL, NULL),
+			   vdispl_front_runs(bo, true, NULL, NULL));
+		seq_puts(m, "  pfn");
+		vdispl_front_runs(bo, false, show_run, m);
+		seq_puts(m, "\n  bfn");
+		vdispl_front_runs(bo, true, show_run, m);
+		seq_puts(m, "\n");
 	}
 	mutex_unlock(&front->bos_lock);
 	return 0;

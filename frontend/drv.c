@@ -61,6 +61,16 @@ int vdispl_front_request(struct vdispl_front_info *front, unsigned int index,
 	return vdispl_front_call(&front->rings[index], req, NULL);
 }
 
+static void edid_free(struct vdispl_front_drm *drm)
+{
+	unsigned int i;
+
+	for (i = 0; i < VDISPL_FRONT_MAX_CONNECTORS; i++) {
+		kfree(drm->pipelines[i].edid);
+		drm->pipelines[i].edid = NULL;
+	}
+}
+
 static int drm_create(struct vdispl_front_info *front)
 {
 	struct platform_device_info info = {
@@ -69,7 +79,7 @@ static int drm_create(struct vdispl_front_info *front)
 		.id = PLATFORM_DEVID_AUTO,
 		.dma_mask = DMA_BIT_MASK(64),
 	};
-	struct vdispl_front_drm *drm;
+	struct vdispl_front_drm *drm = NULL;
 	struct drm_device *dev;
 	unsigned int i;
 	int ret;
@@ -109,21 +119,13 @@ static int drm_create(struct vdispl_front_info *front)
 
 err_drm:
 	WRITE_ONCE(front->drm, NULL);
+	if (drm)
+		edid_free(drm);
 	drm_dev_put(dev);
 err_pdev:
 	platform_device_unregister(front->pdev);
 	front->pdev = NULL;
 	return ret;
-}
-
-static void edid_free(struct vdispl_front_drm *drm)
-{
-	unsigned int i;
-
-	for (i = 0; i < VDISPL_FRONT_MAX_CONNECTORS; i++) {
-		kfree(drm->pipelines[i].edid);
-		drm->pipelines[i].edid = NULL;
-	}
 }
 
 /* Undo a connection, whatever state it reached. */

@@ -99,7 +99,8 @@ enum vdispl_front_mem {
 /* A buffer shared with the backend: its grants and page directory. */
 struct vdispl_front_shbuf {
 	unsigned int num_pages;
-	grant_ref_t *grefs;          /* one per page; ours or the backend's */
+	bool be_alloc;               /* @grefs are the backend's, never ours to end */
+	grant_ref_t *grefs;          /* one per page */
 	unsigned int num_dir_pages;
 	struct page **dir_pages;
 	grant_ref_t *dir_grefs;
@@ -126,10 +127,7 @@ struct vdispl_front_bo {
 	u32 width, height, bpp, pitch, data_ofs;
 	struct vdispl_front_shbuf shbuf;
 
-	/* Contiguous runs, for debugfs and the log */
-	unsigned int phys_runs;
-	unsigned int machine_runs;
-	struct list_head node;
+	struct list_head node; /* in front->bos, for debugfs */
 };
 
 struct vdispl_front_fb {
@@ -219,7 +217,9 @@ void vdispl_front_shbuf_end(struct vdispl_front_shbuf *buf, struct page **pages,
 int vdispl_front_alloc(struct vdispl_front_info *front, struct device *dma_dev,
 		       struct vdispl_front_bo *bo);
 void vdispl_front_alloc_free(struct device *dma_dev, struct vdispl_front_bo *bo, bool leaked);
-void vdispl_front_count_runs(struct vdispl_front_bo *bo);
+unsigned int vdispl_front_runs(struct vdispl_front_bo *bo, bool machine,
+			       void (*emit)(void *ctx, unsigned long start, unsigned int len),
+			       void *ctx);
 const char *vdispl_front_mem_name(enum vdispl_front_mem mem);
 
 /* gem.c */

@@ -224,7 +224,6 @@ static int bo_create_dbuf(struct vdispl_front_bo *bo, bool be_alloc)
 		if (ret < 0)
 			return ret;
 	}
-	vdispl_front_count_runs(bo);
 	return 0;
 }
 

@@ -314,9 +314,6 @@ int vdispl_front_kms_init(struct vdispl_front_drm *drm)
 						   num_formats, NULL, &pipeline->connector);
 		if (ret)
 			return ret;
-		if (pipeline->edid)
-			drm_connector_update_edid_property(&pipeline->connector,
-							   (const struct edid *)pipeline->edid);
 	}
 	ret = drm_vblank_init(dev, drm->num_pipelines);
 	if (ret)

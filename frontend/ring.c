@@ -131,6 +131,9 @@ int vdispl_front_rings_create(struct vdispl_front_info *front)
 		struct xen_displif_sring *sring;
 
 		memset(ring, 0, sizeof(*ring));
+		/* What xenbus_teardown_ring() skips: a half-made ring ends no grant. */
+		ring->req_gref = INVALID_GRANT_REF;
+		ring->evt_gref = INVALID_GRANT_REF;
 		ring->front = front;
 		ring->index = i;
 		mutex_init(&ring->call_lock);
@@ -161,13 +164,13 @@ void vdispl_front_rings_destroy(struct vdispl_front_info *front)
 {
 	unsigned int i;
 
+	vdispl_front_rings_set_connected(front, false);
 	for (i = 0; i < front->cfg.num_connectors; i++) {
 		struct vdispl_front_ring *ring = &front->rings[i];
 		void *sring = ring->req.sring;
 
 		if (!ring->front)
 			continue;
-		vdispl_front_rings_set_connected(front, false);
 		channel_destroy(ring, &sring, &ring->req_gref, &ring->req_port, &ring->req_irq);
 		ring->req.sring = NULL;
 		channel_destroy(ring, (void **)&ring->evt_page, &ring->evt_gref, &ring->evt_port,

@@ -47,6 +47,7 @@ int vdispl_front_shbuf_grant(struct vdispl_front_info *front, struct vdispl_fron
 
 	memset(buf, 0, sizeof(*buf));
 	buf->num_pages = num_pages;
+	buf->be_alloc = be_alloc;
 	buf->num_dir_pages = vdispl_pgdir_pages(num_pages);
 	buf->grefs = kvcalloc(num_pages, sizeof(*buf->grefs), GFP_KERNEL);
 	buf->dir_pages = kcalloc(buf->num_dir_pages, sizeof(*buf->dir_pages), GFP_KERNEL);
@@ -193,7 +194,7 @@ void vdispl_front_shbuf_end(struct vdispl_front_shbuf *buf, struct page **pages,
 		return;
 	for (d = 0; d < buf->num_dir_pages; d++)
 		gnttab_end_foreign_access(buf->dir_grefs[d], buf->dir_pages[d]);
-	if (pages && !buf->map_ops) {
+	if (pages && !buf->be_alloc) {
 		for (i = 0; i < buf->num_pages; i++) {
 			if (give_pages) {
 				/* The page is the grant table's now, freed once unmapped. */

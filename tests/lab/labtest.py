@@ -2,6 +2,7 @@
 guest client's report, checking screendumps with vdispl-frame-check, and TAP
 output."""
 
+import glob
 import os
 import re
 import subprocess
@@ -17,6 +18,8 @@ SCENARIO_DIRS = [os.path.join(TOP, "tests", "lab", "scenarios"),
                  os.path.join(TOP, "tools", "vdispl_lab", "scripts")]
 
 _SUMMARY = re.compile(r"vdispl-client: summary (.*)$")
+# What a kernel says when our frontend misbehaves in it.
+_KERNEL_TROUBLE = re.compile(r"WARNING: |BUG: |Oops|general protection fault|Call Trace:")
 
 
 class Lab:
@@ -62,6 +65,11 @@ class Lab:
         result = s.run()
         self.ok(result.ok, "%s: the lab run finished (%s)" % (name, out),
                 result.failure or ("scenario exit %s" % result.rc))
+        if self.frontend == "vdispl":
+            trouble = [line for log in sorted(glob.glob(os.path.join(out, "guest-console-*.log")))
+                       for line in self.read(log).splitlines() if _KERNEL_TROUBLE.search(line)]
+            self.ok(not trouble, "%s: no oops, WARN or BUG in the guests' kernel logs" % name,
+                    "\n".join(trouble[:10]))
         return result
 
     # ---- reading results ----

@@ -18,6 +18,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 import labtest  # noqa: E402
+from vdispl_lab import session  # noqa: E402
 from vdispl_lab.errors import LabError  # noqa: E402
 
 
@@ -26,7 +27,10 @@ def main(argv):
                                                                       "lab-tests")
     tests = sorted(glob.glob(os.path.join(HERE, "test_*.py")))
     only_frontend = None
-    if len(argv) >= 2 and argv[0] == "--frontend":
+    if argv and argv[0] == "--frontend":
+        if len(argv) < 2 or argv[1] not in session.FRONTENDS:
+            print("--frontend wants one of: %s" % " ".join(session.FRONTENDS), file=sys.stderr)
+            return 2
         only_frontend, argv = argv[1], argv[2:]
     if argv:
         tests = [t for t in tests if os.path.basename(t)[5:-3] in argv]

@@ -10,11 +10,11 @@ In be-alloc mode the frontend, told by a new backend to reconnect while a
 client holds its display, waits in Reconfiguring until that client is gone,
 then enters Initialising and needs InitWait written once more."""
 
+from vdispl_lab import session
+
 # The mainline frontend's be-alloc behaviour (SIGBUS on mmap in a PV guest);
 # vdispl-front's own be-alloc checks are not in yet.
 FRONTENDS = ("mainline",)
-
-from vdispl_lab import session
 
 FRAMES = 60
 # Round 0 keeps the display open; once the frontend has dropped its rings

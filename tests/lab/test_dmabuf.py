@@ -3,10 +3,10 @@ grants exported as dma-bufs: bus segments as few as the guest's memory
 allows, the CPU view through mmap, QEMU's edu device DMAing every segment,
 refusals that leave nothing mapped, caps, release, clean logs."""
 
+import re
+
 # The guest runs a test module that shares pages itself: no display frontend.
 FRONTENDS = ("mainline",)
-
-import re
 
 # Two 2 MiB blocks; scattered pages; a block and one page; a 1080p XRGB frame.
 BUFFERS = "contig:1024,scattered:64,contig:513,contig:2025"

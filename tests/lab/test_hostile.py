@@ -2,13 +2,13 @@
 gets error statuses and a disconnect, never a crash, while another guest
 keeps flipping undisturbed on its own display."""
 
-# The guests run user-space frontends: no kernel frontend is loaded.
-FRONTENDS = ("mainline",)
-
 import os
 import re
 
 from vdispl_lab import session
+
+# The guests run user-space frontends: no kernel frontend is loaded.
+FRONTENDS = ("mainline",)
 
 VICTIM_FRAMES = 2500
 EVIL_CONNECTORS = "evil0:640x480;evil1:320x240"

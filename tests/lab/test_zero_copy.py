@@ -5,13 +5,13 @@ then destroyed while its buffer is on screen: the backend leaves the plane,
 the module unmaps once vkms lets go, nothing stays mapped, Xen frees the
 domain, and the next guest works."""
 
-# Zero-copy with vdispl-front's contiguous buffers is checked once its
-# segment-count test is in; the mainline frontend here.
-FRONTENDS = ("mainline",)
-
 import re
 
 from vdispl_lab import session
+
+# Zero-copy with vdispl-front's contiguous buffers is checked once its
+# segment-count test is in; the mainline frontend here.
+FRONTENDS = ("mainline",)
 
 FRAMES = 300
 FRAMES_SECOND = 20
