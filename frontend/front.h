@@ -213,6 +213,10 @@ void vdispl_front_shbuf_unmap(struct vdispl_front_shbuf *buf, struct page **page
 void vdispl_front_shbuf_end(struct vdispl_front_shbuf *buf, struct page **pages, bool give_pages,
 			    bool *leaked);
 
+/* usermap.c: be-alloc buffers in a PV guest's user space */
+int vdispl_front_usermap_mmap(struct vdispl_front_bo *bo, struct vm_area_struct *vma,
+			      domid_t backend);
+
 /* alloc.c */
 int vdispl_front_alloc(struct vdispl_front_info *front, struct device *dma_dev,
 		       struct vdispl_front_bo *bo);

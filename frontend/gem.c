@@ -25,6 +25,8 @@
 #include <drm/drm_gem_framebuffer_helper.h>
 #include <drm/drm_prime.h>
 
+#include <xen/xen.h>
+
 #include "protocol/format.h"
 #include "protocol/request.h"
 #include "protocol/request-encode.h"
@@ -110,11 +112,16 @@ static int bo_mmap(struct drm_gem_object *obj, struct vm_area_struct *vma)
 	/* An import is mapped through its exporter's own device. */
 	if (bo->mem == VDISPL_FRONT_MEM_IMPORTED)
 		return -EINVAL;
+	/* A private writable mapping would copy pages PFN mappings do not have. */
+	if (is_cow_mapping(vma->vm_flags))
+		return -EINVAL;
 	/* PFN mappings: no page reference games with split or CMA pages. */
 	vma->vm_pgoff -= drm_vma_node_start(&obj->vma_node);
 	vma->vm_flags |= VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP;
 	vma->vm_page_prot = vm_get_page_prot(vma->vm_flags);
 	vma->vm_ops = &bo_vm_ops;
+	if (bo->mem == VDISPL_FRONT_MEM_BACKEND && xen_pv_domain())
+		return vdispl_front_usermap_mmap(bo, vma, front_of(obj->dev)->xb_dev->otherend_id);
 	return 0;
 }
 

@@ -12,6 +12,8 @@ lab_log "killing the backend under a client that holds the display"
 lab_stop_backend KILL
 lab_start_backend
 lab_wait_guest guest "@@ROUND 1 DONE" 90
+sleep 1
+lab_shot reconnected
 lab_result reconnected "$(lab_backend_status | tr ' ' ',')"
 lab_destroy_guest guest
 lab_result domains-left "$(xl list | tail -n +3 | wc -l)"
