@@ -310,6 +310,8 @@ int vdispl_front_kms_init(struct vdispl_front_drm *drm)
 		if (ret)
 			return ret;
 		drm_connector_helper_add(&pipeline->connector, &connector_helper_funcs);
+		/* DRM core gives virtual connectors none; without it the EDID is dropped. */
+		drm_connector_attach_edid_property(&pipeline->connector);
 		ret = drm_simple_display_pipe_init(dev, &pipeline->pipe, &pipe_funcs, formats,
 						   num_formats, NULL, &pipeline->connector);
 		if (ret)
