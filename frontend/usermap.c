@@ -30,8 +30,8 @@
 
 #include <xen/xen.h>
 #include <xen/grant_table.h>
+#include <xen/page.h>
 #include <asm/xen/hypercall.h>
-#include <asm/xen/page.h>
 
 #include "front.h"
 

@@ -63,21 +63,22 @@ def fetch(packages):
     return [os.path.join(archives, f) for f in files]
 
 
-def download(package, version):
+def download(package, version, arch=None):
     """The .deb of @package at exactly @version, without its dependencies
-    (cached)."""
+    (cached); of Debian architecture @arch when given (it must be one of
+    dpkg's architectures: tools/install-deps adds arm64)."""
     archives = cache.directory("debs")
-    pattern = re.compile(r"^%s_(\d+%%3a)?%s_[a-z0-9]+\.deb$" % (re.escape(package),
-                                                                re.escape(version.split(":")[-1])))
+    pattern = re.compile(r"^%s_(\d+%%3a)?%s_%s\.deb$" % (
+        re.escape(package), re.escape(version.split(":")[-1]), re.escape(arch or "") or "[a-z0-9]+"))
     found = [f for f in os.listdir(archives) if pattern.match(f)]
     if not found:
-        proc = subprocess.run(["apt-get", "-q", "download", "%s=%s" % (package, version)],
+        query = "%s%s=%s" % (package, ":" + arch if arch else "", version)
+        proc = subprocess.run(["apt-get", "-q", "download", query],
                               cwd=archives, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                               text=True)
         found = [f for f in os.listdir(archives) if pattern.match(f)]
         if proc.returncode != 0 or not found:
-            raise LabError("apt-get download %s=%s failed:\n%s" % (package, version,
-                                                                   proc.stdout[-1500:]))
+            raise LabError("apt-get download %s failed:\n%s" % (query, proc.stdout[-1500:]))
     return os.path.join(archives, found[0])
 
 

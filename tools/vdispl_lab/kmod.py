@@ -2,7 +2,11 @@
 Debian headers of exactly that kernel, and cached by kernel version and
 source digest: vdispl's Dom0 module (backend/kernel), the tests' modules
 (tests/kernel/*), and vkms, which Debian's kernel lacks, from the
-linux-source package of the same version."""
+linux-source package of the same version.
+
+A kernel version names its architecture ("6.1.0-57-amd64", "6.1.0-57-arm64").
+Modules for arm64 are cross-built here with Debian's aarch64 toolchain
+against Debian's arm64 headers."""
 
 import glob
 import hashlib
@@ -25,6 +29,23 @@ _OURS = {
 }
 
 
+HOST_ARCH = "amd64"
+# Debian architecture -> what make needs to build modules for it here
+_CROSS = {
+    "amd64": [],
+    "arm64": ["ARCH=arm64", "CROSS_COMPILE=aarch64-linux-gnu-"],
+}
+
+
+def arch_of(version):
+    """The Debian architecture of kernel @version: its last part."""
+    arch = version.rsplit("-", 1)[-1]
+    if arch not in _CROSS:
+        raise LabError("kernel %s: no module builds for architecture %r (have %s)"
+                       % (version, arch, ", ".join(sorted(_CROSS))))
+    return arch
+
+
 def _run(cmd, **kw):
     proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **kw)
     if proc.returncode != 0:
@@ -43,7 +64,12 @@ def _copy_tests(folder, dest):
 
 
 def headers(version):
-    """/usr/src/linux-headers-VERSION, installed with apt if missing."""
+    """The headers to build modules for kernel @version against: this
+    machine's /usr/src/linux-headers-VERSION, installed with apt if missing,
+    or for another architecture's kernel, its headers unpacked in the cache."""
+    arch = arch_of(version)
+    if arch != HOST_ARCH:
+        return _foreign_headers(version, arch)
     path = "/usr/src/linux-headers-" + version
     if os.path.exists(os.path.join(path, "Makefile")):
         return path
@@ -54,6 +80,34 @@ def headers(version):
     _run(["apt-get", "install", "-y", "-q", "--no-install-recommends", package], env=env)
     if not os.path.exists(os.path.join(path, "Makefile")):
         raise LabError("%s installed, but %s has no Makefile" % (package, path))
+    return path
+
+
+def _foreign_headers(version, arch):
+    """Debian's linux-headers-VERSION of @arch, unpacked in the cache.
+
+    They include the architecture-independent -common tree by its absolute
+    path under /usr/src, and their scripts/ and tools/ point at the
+    linux-kbuild package's host programs (fixdep, modpost): the @arch package
+    has programs of @arch, which cannot run here. This machine's headers of
+    the same version bring both, so they are installed first."""
+    native = version.rsplit("-", 1)[0] + "-" + HOST_ARCH
+    headers(native)
+    package_version = _run(["dpkg-query", "-W", "-f=${Version}", "linux-headers-" + native])
+    from . import debs
+    root = debs.unpack(debs.download("linux-headers-" + version, package_version.strip(), arch))
+    path = os.path.join(root, "usr", "src", "linux-headers-" + version)
+    for link in ("scripts", "tools"):
+        where = os.path.join(path, link)
+        target = os.readlink(where)
+        if not os.path.isabs(target):
+            # ../../lib/linux-kbuild-6.1/scripts, meant from /usr/src/linux-headers-*
+            os.remove(where)
+            os.symlink(os.path.normpath(os.path.join("/usr/src", os.path.basename(path),
+                                                     target)), where)
+    if not os.path.exists(os.path.join(os.readlink(os.path.join(path, "scripts")), "mod",
+                                       "modpost")):
+        raise LabError("no host modpost for %s's headers (linux-kbuild missing?)" % version)
     return path
 
 
@@ -74,6 +128,7 @@ def _digest(directory, extra):
 def _build(name, version, stage, make_vars=()):
     """The .ko files of module @name built for kernel @version (cached)."""
     hdrs = headers(version)
+    make_vars = _CROSS[arch_of(version)] + list(make_vars)
     with tempfile.TemporaryDirectory(prefix="vdispl-kmod-") as tmp:
         src = os.path.join(tmp, name)
         os.makedirs(src)
@@ -94,8 +149,9 @@ def _build(name, version, stage, make_vars=()):
 
 
 def ours(name, version):
-    """One of vdispl's own modules, built for kernel @version."""
-    return _build(name, version, _OURS[name])
+    """One of vdispl's own modules, built for kernel @version; a compiler
+    warning fails the build."""
+    return _build(name, version, _OURS[name], ["KCFLAGS=-Werror"])
 
 
 def vkms(version, source_deb):
