@@ -49,7 +49,7 @@ class Lab:
 
     # ---- running ----
     def boot(self, name, connectors, domu_cmd, scenario, dom0_files=None, domu_programs=(),
-             dom0_programs=(), timeout=900):
+             dom0_programs=(), domu_pkgs=(), timeout=900):
         path = next(os.path.join(d, scenario) for d in SCENARIO_DIRS
                     if os.path.exists(os.path.join(d, scenario)))
         with open(path) as f:
@@ -60,6 +60,7 @@ class Lab:
         s = session.Session(out, self.binaries["vdispl-backend"], self.binaries["vdispl-client"],
                             session.parse_connectors(connectors, self.frontend), domu_cmd, text,
                             dom0_files=dom0_files, domu_programs=domu_programs,
+                            domu_pkgs=domu_pkgs,
                             dom0_programs=[self.binaries[p] for p in dom0_programs],
                             timeout=timeout, echo=self.echo, frontend=self.frontend)
         result = s.run()

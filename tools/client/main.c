@@ -5,7 +5,6 @@
  * flip takes to complete. The lab parses its stdout; see usage().
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdbool.h>
@@ -13,10 +12,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "tools/client/display.h"
 #include "tools/client/flip.h"
+#include "tools/client/keep.h"
 #include "tools/pattern/pattern.h"
 
 #define PROG "vdispl-client"
@@ -193,44 +192,18 @@ static int show_first_frame(struct client_display *disp)
 	return 0;
 }
 
-/* The child must not hold the caller's pipes open, or a reader never sees EOF. */
-static void detach_stdio(void)
-{
-	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-
-	for (int fd = 0; fd <= 2; fd++) {
-		if (null < 0 || dup2(null, fd) < 0)
-			close(fd);
-	}
-	if (null > 2)
-		close(null);
-}
-
 /*
- * Framebuffers live as long as the open file that made them. A child that
- * keeps sharing that open file keeps them, so the picture stays on screen
- * after the command returns; the parent must then not remove them itself.
+ * Framebuffers live as long as the open file that made them (see keep.h);
+ * once a child holds it, the parent must not remove them itself.
  */
 static int keep_picture(struct client_display *disp, int status)
 {
-	pid_t pid;
+	pid_t pid = client_keep_open_files();
 
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
 	if (pid < 0) {
 		fprintf(stderr, PROG ": --keep: fork: %s\n", strerror(errno));
 		client_display_close(disp);
 		return EXIT_SETUP;
-	}
-	if (pid == 0) {
-		/* Its own session: no SIGHUP when the lab's shell goes away. */
-		setsid();
-		/* Holding no directory keeps no mount busy; failing is harmless. */
-		(void)!chdir("/");
-		detach_stdio();
-		for (;;)
-			pause();
 	}
 	fprintf(stderr,
 		PROG ": --keep: process %ld keeps %s open; kill it to release the display\n",

@@ -23,6 +23,7 @@ def build():
         "vdispl-client": os.path.join(d, "tools", "vdispl-client"),
         "vdispl-frame-check": os.path.join(d, "tools", "vdispl-frame-check"),
         "vdispl-dmabuf-check": os.path.join(d, "tools", "vdispl-dmabuf-check"),
+        "vdispl-gl-client": os.path.join(d, "tools", "vdispl-gl-client"),
     }
     # Built where libxen is, for tests that speak displif from a guest.
     binaries["vdispl-evil-frontend"] = os.path.join(d, "tools", "vdispl-evil-frontend")
@@ -30,7 +31,8 @@ def build():
         if name == "vdispl-evil-frontend":
             continue
         if not os.path.exists(path):
-            raise LabError("%s was not built (%s): are libdrm-dev and libpng-dev installed? "
+            raise LabError("%s was not built (%s): are libdrm-dev, libpng-dev, libgbm-dev, libegl-dev and "
+                           "libgles-dev installed? "
                            "tools/install-deps installs them" % (name, path))
     return binaries
 

@@ -5,6 +5,7 @@ it, and so a run can append its own small archive to a cached base one: the
 kernel unpacks concatenated archives in order, later files winning.
 """
 
+import gzip
 import os
 import stat
 
@@ -29,11 +30,15 @@ class Writer:
         self._out = out
         self._ino = 1
         self._dirs = set()
+        # (st_dev, st_ino) of a host file with hard links -> its archive inode
+        self._links = {}
 
-    def _entry(self, name, mode, data=b"", **kw):
+    def _entry(self, name, mode, data=b"", ino=None, **kw):
         name = name.lstrip("/")
-        head = _header(name, mode, len(data), self._ino, **kw)
-        self._ino += 1
+        if ino is None:
+            ino = self._ino
+            self._ino += 1
+        head = _header(name, mode, len(data), ino, **kw)
         record = head + name.encode() + b"\0"
         self._out.write(record + _pad(len(record)))
         self._out.write(data + _pad(len(data)))
@@ -81,11 +86,27 @@ class Writer:
         st = os.lstat(host_path)
         if stat.S_ISLNK(st.st_mode):
             self.symlink(name, os.readlink(host_path))
+        elif stat.S_ISREG(st.st_mode) and st.st_nlink > 1:
+            self._hard_link(host_path, name, st)
         elif stat.S_ISREG(st.st_mode):
             with open(host_path, "rb") as f:
                 self.file(name, f.read(), stat.S_IMODE(st.st_mode))
         elif stat.S_ISDIR(st.st_mode):
             self.directory(name, stat.S_IMODE(st.st_mode))
+
+    def _hard_link(self, host_path, name, st):
+        # The kernel links a name to an earlier entry of the same inode when
+        # nlink > 1, and the data travels once, with the first: Mesa's
+        # drivers are one 25 MB file under a dozen names.
+        self._parents(name)
+        key = (st.st_dev, st.st_ino)
+        mode = stat.S_IFREG | stat.S_IMODE(st.st_mode)
+        if key in self._links:
+            self._entry(name, mode, ino=self._links[key], nlink=st.st_nlink)
+            return
+        self._links[key] = self._ino
+        with open(host_path, "rb") as f:
+            self._entry(name, mode, f.read(), nlink=st.st_nlink)
 
     def close(self):
         self._entry(_TRAILER, 0, nlink=1)
@@ -94,13 +115,17 @@ class Writer:
         self._out.write(b"\0" * ((512 - pos % 512) % 512))
 
 
-def write_tree(root, out_path, extra=None):
-    """Archive the host directory @root to @out_path; @extra(writer) adds more."""
+def write_tree(root, out_path, extra=None, compress=False):
+    """Archive the host directory @root to @out_path, gzip-compressed if
+    @compress (the kernel unpacks that too); @extra(writer) adds more.
+    Returns the archive's uncompressed size."""
     tmp = out_path + ".tmp"
-    with open(tmp, "wb") as out:
+    with (gzip.open(tmp, "wb", compresslevel=6) if compress else open(tmp, "wb")) as out:
         w = Writer(out)
         w.tree(root)
         if extra:
             extra(w)
         w.close()
+        size = out.tell()
     os.replace(tmp, out_path)
+    return size

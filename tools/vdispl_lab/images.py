@@ -13,6 +13,7 @@ import gzip
 import hashlib
 import os
 import shutil
+import stat
 import subprocess
 import tempfile
 
@@ -98,6 +99,14 @@ class Tree:
             f.write(text)
         os.chmod(dest, mode)
         return dest
+
+    def hard_link(self, relpath, existing):
+        """/@relpath as another name of the tree's file @existing (a host path)."""
+        dest = self.host(relpath)
+        os.makedirs(os.path.dirname(dest), exist_ok=True)
+        if os.path.lexists(dest):
+            os.unlink(dest)
+        os.link(existing, dest)
 
     def symlink(self, relpath, target):
         dest = self.host(relpath)
@@ -217,6 +226,67 @@ def _cached_archive(kind, packages, extra_key, build):
         build(tree)
         cpio.write_tree(tree.path, out, extra=_device_nodes)
     return out
+
+
+# Never copied out of whole packages: documentation only.
+_DOC_PREFIXES = ("usr/share/doc/", "usr/share/man/", "usr/share/info/", "usr/share/lintian/",
+                 "usr/share/locale/", ".unpacked", ".depmod")
+
+
+def _copy_package_files(tree, root, linked):
+    """Every file of the unpacked package @root into @tree; files that are
+    hard links of one another stay so (@linked: host inode -> tree path)."""
+    for dirpath, dirnames, filenames in os.walk(root):
+        rel_dir = os.path.relpath(dirpath, root)
+        for name in filenames + [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]:
+            rel = os.path.normpath(os.path.join(rel_dir, name))
+            if rel.startswith(_DOC_PREFIXES):
+                continue
+            src = os.path.join(dirpath, name)
+            st = os.lstat(src)
+            if stat.S_ISLNK(st.st_mode):
+                tree.symlink(rel, os.readlink(src))
+            elif stat.S_ISREG(st.st_mode) and (st.st_dev, st.st_ino) in linked:
+                tree.hard_link(rel, linked[(st.st_dev, st.st_ino)])
+            elif stat.S_ISREG(st.st_mode):
+                dest = tree.add(src, rel)
+                if st.st_nlink > 1:
+                    linked[(st.st_dev, st.st_ino)] = dest
+
+
+class PackagesArchive:
+    """Whole Debian packages for an image: every file (but documentation) of
+    @names and of all they depend on, libc6 included, since an image's base
+    holds only the libraries of its own programs. Drivers that are
+    dlopen()ed and data files (Mesa's, glvnd's) come along. One
+    gzip-compressed archive, cached by the resolved package set: Mesa's
+    software stack is over 200 MB."""
+
+    def __init__(self, names):
+        self.packages = PackageSet(names)
+        h = hashlib.sha256()
+        for part in self.packages.key() + [_builder_digest()]:
+            h.update(part.encode() + b"\0")
+        self.path = cache.path("images", "packages-%s.cpio.gz" % h.hexdigest()[:16])
+        size_path = self.path + ".size"
+        if not os.path.exists(self.path) or not os.path.exists(size_path):
+            with tempfile.TemporaryDirectory(prefix="vdispl-lab-") as tmp:
+                tree = Tree(os.path.join(tmp, "root"))
+                linked = {}
+                for _name, root in sorted(self.packages.roots.items()):
+                    _copy_package_files(tree, root, linked)
+                size = cpio.write_tree(tree.path, self.path, compress=True)
+            with open(size_path, "w") as f:
+                f.write("%d\n" % size)
+        with open(size_path) as f:
+            # What the archive unpacks to: the guest's memory must hold it.
+            self.unpacked_size = int(f.read())
+        self.sonames = set()
+        for root in self.packages.roots.values():
+            for sub in ("lib/" + MULTIARCH, "usr/lib/" + MULTIARCH):
+                d = os.path.join(root, sub)
+                if os.path.isdir(d):
+                    self.sonames.update(os.listdir(d))
 
 
 def _device_nodes(writer):

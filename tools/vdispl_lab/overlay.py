@@ -2,18 +2,11 @@
 command and extra packages, as small archives appended to the cached bases."""
 
 import os
-import stat
 import subprocess
 
 from . import cpio
-from .debs import PackageSet
 from .images import HOST_LIB_DIRS, SCRIPTS, Tree
 from . import elf
-
-# Never copied out of --domu-pkg packages: documentation only.
-_SKIP_PREFIXES = ("usr/share/doc/", "usr/share/man/", "usr/share/info/", "usr/share/lintian/",
-                  "usr/share/locale/", ".unpacked", ".depmod")
-
 
 def _concat(parts, out_path):
     with open(out_path + ".tmp", "wb") as out:
@@ -33,20 +26,6 @@ def _script(name):
         return f.read()
 
 
-def _copy_package_files(tree, root):
-    for dirpath, dirnames, filenames in os.walk(root):
-        rel_dir = os.path.relpath(dirpath, root)
-        for name in filenames + [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]:
-            rel = os.path.normpath(os.path.join(rel_dir, name))
-            if rel.startswith(_SKIP_PREFIXES):
-                continue
-            src = os.path.join(dirpath, name)
-            if os.path.islink(src):
-                tree.symlink(rel, os.readlink(src))
-            elif stat.S_ISREG(os.lstat(src).st_mode):
-                tree.add(src, rel)
-
-
 def _add_modules(tree, modules):
     # Loaded with insmod by path, so the base image's module index stays as
     # it is; what each needs from that index is listed beside it (NAME.deps).
@@ -58,12 +37,13 @@ def _add_modules(tree, modules):
         tree.write("lab/modules/%s.deps" % name[:-len(".ko")], deps.replace(",", " ") + "\n")
 
 
-def guest_initrd(base, work, client, command, files=(), packages=(), programs=(), modules=(),
+def guest_initrd(base, work, client, command, files=(), packages=None, programs=(), modules=(),
                  frontend="mainline"):
-    """The guest's initramfs for one run: base + overlay, written under @work.
-    @programs are more host binaries for the guest's /usr/bin, @modules
-    kernel modules for /lab/modules, @frontend the display driver its init
-    loads ("mainline" or "vdispl")."""
+    """The guest's initramfs for one run: base + overlay (+ @packages, an
+    images.PackagesArchive), written under @work. @programs are more host
+    binaries for the guest's /usr/bin, @modules kernel modules for
+    /lab/modules, @frontend the display driver its init loads ("mainline"
+    or "vdispl")."""
     tree = Tree(os.path.join(work, "guest-overlay"))
     _add_modules(tree, modules)
     search = [tree.host("usr/lib/x86_64-linux-gnu")] + base.packages.lib_dirs() + HOST_LIB_DIRS
@@ -74,17 +54,11 @@ def guest_initrd(base, work, client, command, files=(), packages=(), programs=()
         dest = tree.add(path, "root/" + os.path.basename(path))
         if elf.is_elf(dest):
             programs.append(dest)
+    have = set()
     if packages:
-        extra = PackageSet(packages)
-        have = set(base.packages.key())
-        for name, root in sorted(extra.roots.items()):
-            deb = [os.path.basename(d) for d in extra.debs
-                   if os.path.basename(d).startswith(name + "_")]
-            if deb and deb[0] in have:
-                continue
-            _copy_package_files(tree, root)
-        search += extra.lib_dirs()
-    tree.add_libraries(programs, search)
+        search += packages.packages.lib_dirs()
+        have = packages.sonames
+    tree.add_libraries(programs, search, have=have)
     tree.write("lab/domu-cmd", command + "\n", 0o755)
     tree.write("lab/frontend", frontend + "\n")
     tree.write("lab/guest-rc", _script("guest-rc"), 0o755)
@@ -93,7 +67,9 @@ def guest_initrd(base, work, client, command, files=(), packages=(), programs=()
     tree.symlink("init", "usr/bin/busybox")
     overlay = os.path.join(work, "guest-overlay.cpio")
     cpio.write_tree(tree.path, overlay)
-    return _concat([base.archive, overlay], os.path.join(work, "guest-initrd.cpio"))
+    # The compressed part goes last: nothing needs to follow it.
+    return _concat([base.archive, overlay] + ([packages.path] if packages else []),
+                   os.path.join(work, "guest-initrd.cpio"))
 
 
 def dom0_initrd(base, work, backend, scenario, guest_initrd_path, files=None, programs=(),

@@ -25,6 +25,23 @@ _CONNECTOR = re.compile(r"^([!-~]+):([1-9][0-9]{0,4})x([1-9][0-9]{0,4})$")
 FRONTENDS = ("mainline", "vdispl")
 # How many connectors each frontend takes (the mainline one stops at 4).
 MAX_CONNECTORS = {"mainline": 4, "vdispl": 16}
+# A guest's memory: enough for the lab's own images; more with packages.
+GUEST_MEMORY_MB = 512
+# Dom0's initramfs carries the guest's image, and Dom0 (1 GiB) holds the
+# archive and what it unpacks to at once: past this, unpacking fails late
+# and obscurely ("Initramfs unpacking failed: write error").
+DOM0_IMAGE_LIMIT_MB = 384
+
+
+def guest_memory_mb(packages):
+    """Guest memory for an image with @packages (images.PackagesArchive or
+    None): the compressed archive and what it unpacks to live side by side
+    while the kernel unpacks it; half as much again for running what it
+    holds; in 128 MiB steps."""
+    if packages is None:
+        return GUEST_MEMORY_MB
+    extra = (3 * packages.unpacked_size // 2 + os.path.getsize(packages.path)) >> 20
+    return GUEST_MEMORY_MB + -(-extra // 128) * 128
 
 
 def parse_connectors(text, frontend="mainline"):
@@ -45,7 +62,7 @@ def parse_connectors(text, frontend="mainline"):
     return out
 
 
-def guest_cfg(connectors, name="guest", memory=512, kernel_args="", be_alloc=False):
+def guest_cfg(connectors, name="guest", memory=GUEST_MEMORY_MB, kernel_args="", be_alloc=False):
     """An xl config for a PV guest with a vdispl device; @kernel_args reach
     the guest's /proc/cmdline, where its command can read them; @be_alloc
     has the backend allocate the display buffers."""
@@ -133,12 +150,22 @@ class Session:
         dom0 = images.Dom0Base()
         self.echo("lab: preparing guest image")
         guest = images.GuestBase()
+        packages = None
+        if self.domu_pkgs:
+            self.echo("lab: preparing the guest's packages: %s and what they depend on"
+                      % " ".join(self.domu_pkgs))
+            packages = images.PackagesArchive(self.domu_pkgs)
         self.echo("lab: building kernel modules for %s" % dom0.kernel.version)
         modules = kmod.for_lab(dom0.kernel)
         guest_initrd = overlay.guest_initrd(guest, work, self.client, self.domu_cmd,
-                                            self.domu_files, self.domu_pkgs, self.domu_programs,
+                                            self.domu_files, packages, self.domu_programs,
                                             modules["guest"], frontend=self.frontend)
-        files = {"lab/guest.cfg": guest_cfg(self.connectors),
+        size_mb = os.path.getsize(guest_initrd) >> 20
+        if size_mb > DOM0_IMAGE_LIMIT_MB:
+            raise LabError("the guest's image is %d MiB: Dom0 (1 GiB) carries it in its own "
+                           "initramfs and cannot unpack more than %d MiB of it; put fewer "
+                           "packages into the guest" % (size_mb, DOM0_IMAGE_LIMIT_MB))
+        files = {"lab/guest.cfg": guest_cfg(self.connectors, memory=guest_memory_mb(packages)),
                  "lab/backend.ini": backend_ini(self.connectors)}
         files.update(self.dom0_files)
         dom0_initrd = overlay.dom0_initrd(dom0, work, self.backend, self.scenario,
