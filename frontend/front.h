@@ -34,6 +34,7 @@
 #include <xen/xenbus.h>
 #include <xen/interface/io/ring.h>
 
+#include "common/kernel/grant-ptes.h"
 #include "protocol/displif.h"
 #include "protocol/edid-modes.h"
 #include "protocol/xenstore-value.h"
@@ -118,6 +119,7 @@ struct vdispl_front_bo {
 	/* MEM_IMPORTED */
 	struct sg_table *sgt;
 	void *vaddr;
+	struct vdispl_grant_ptes *vmap_ptes; /* MEM_BACKEND in a PV guest */
 	unsigned int vmap_count;
 	struct mutex lock;
 
@@ -212,10 +214,6 @@ int vdispl_front_shbuf_map(struct vdispl_front_info *front, struct vdispl_front_
 void vdispl_front_shbuf_unmap(struct vdispl_front_shbuf *buf, struct page **pages);
 void vdispl_front_shbuf_end(struct vdispl_front_shbuf *buf, struct page **pages, bool give_pages,
 			    bool *leaked);
-
-/* usermap.c: be-alloc buffers in a PV guest's user space */
-int vdispl_front_usermap_mmap(struct vdispl_front_bo *bo, struct vm_area_struct *vma,
-			      domid_t backend);
 
 /* alloc.c */
 int vdispl_front_alloc(struct vdispl_front_info *front, struct device *dma_dev,

@@ -25,8 +25,6 @@
 #include <drm/drm_gem_framebuffer_helper.h>
 #include <drm/drm_prime.h>
 
-#include <xen/xen.h>
-
 #include "protocol/format.h"
 #include "protocol/request.h"
 #include "protocol/request-encode.h"
@@ -77,8 +75,13 @@ static void bo_free(struct drm_gem_object *obj)
 	list_del(&bo->node);
 	mutex_unlock(&front->bos_lock);
 
-	if (bo->vaddr)
+	if (bo->vaddr && bo->mem == VDISPL_FRONT_MEM_BACKEND) {
+		/* A failure leaves the mapping (and so the pages) for good: Xen holds them. */
+		if (vdispl_grant_vunmap(bo->vaddr, bo->vmap_ptes))
+			return;
+	} else if (bo->vaddr) {
 		vunmap(bo->vaddr);
+	}
 	/* Grants end first: they hold page references the exporter's free must see. */
 	bo_release_memory(bo);
 	if (obj->import_attach)
@@ -86,6 +89,17 @@ static void bo_free(struct drm_gem_object *obj)
 	kvfree(bo->pages);
 	drm_gem_object_release(obj);
 	kfree(bo);
+}
+
+/* The backend's pages as the grant-mapping helpers take them. */
+static void backend_source(struct vdispl_front_bo *bo, struct vdispl_grant_source *src)
+{
+	*src = (struct vdispl_grant_source){
+		.refs = bo->shbuf.grefs,
+		.pages = bo->pages,
+		.count = bo->num_pages,
+		.domid = front_of(bo->base.dev)->xb_dev->otherend_id,
+	};
 }
 
 static vm_fault_t bo_fault(struct vm_fault *vmf)
@@ -105,6 +119,41 @@ static const struct vm_operations_struct bo_vm_ops = {
 	.close = drm_gem_vm_close,
 };
 
+/* A process mapping of the backend's pages; it holds the GEM reference drm took. */
+struct backend_map {
+	struct vdispl_grant_umap umap;
+	struct drm_gem_object *obj;
+};
+
+static void backend_map_release(struct vdispl_grant_umap *umap)
+{
+	struct backend_map *m = container_of(umap, struct backend_map, umap);
+
+	drm_gem_object_put(m->obj);
+	kfree(m);
+}
+
+/*
+ * The backend's pages are another domain's: in a PV guest only the grant
+ * table can put them into a process's page tables (common/kernel/grant-ptes.c),
+ * which is what the mainline frontend lacks (SIGBUS).
+ */
+static int backend_mmap(struct vdispl_front_bo *bo, struct vm_area_struct *vma)
+{
+	struct vdispl_grant_source src;
+	struct backend_map *m = kzalloc(sizeof(*m), GFP_KERNEL);
+	int ret;
+
+	if (!m)
+		return -ENOMEM;
+	m->obj = &bo->base;
+	backend_source(bo, &src);
+	ret = vdispl_grant_umap(&m->umap, vma, &src, backend_map_release);
+	if (ret)
+		kfree(m);
+	return ret;
+}
+
 static int bo_mmap(struct drm_gem_object *obj, struct vm_area_struct *vma)
 {
 	struct vdispl_front_bo *bo = to_vdispl_front_bo(obj);
@@ -112,16 +161,16 @@ static int bo_mmap(struct drm_gem_object *obj, struct vm_area_struct *vma)
 	/* An import is mapped through its exporter's own device. */
 	if (bo->mem == VDISPL_FRONT_MEM_IMPORTED)
 		return -EINVAL;
-	/* A private writable mapping would copy pages PFN mappings do not have. */
+	/* A private writable mapping would copy pages these mappings do not have. */
 	if (is_cow_mapping(vma->vm_flags))
 		return -EINVAL;
-	/* PFN mappings: no page reference games with split or CMA pages. */
 	vma->vm_pgoff -= drm_vma_node_start(&obj->vma_node);
+	if (bo->mem == VDISPL_FRONT_MEM_BACKEND)
+		return backend_mmap(bo, vma);
+	/* PFN mappings: no page reference games with split or CMA pages. */
 	vma->vm_flags |= VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP;
 	vma->vm_page_prot = vm_get_page_prot(vma->vm_flags);
 	vma->vm_ops = &bo_vm_ops;
-	if (bo->mem == VDISPL_FRONT_MEM_BACKEND && xen_pv_domain())
-		return vdispl_front_usermap_mmap(bo, vma, front_of(obj->dev)->xb_dev->otherend_id);
 	return 0;
 }
 
@@ -138,13 +187,25 @@ static int bo_vmap(struct drm_gem_object *obj, struct iosys_map *map)
 	int ret = 0;
 
 	mutex_lock(&bo->lock);
-	if (!bo->vaddr)
+	if (!bo->vaddr && bo->mem == VDISPL_FRONT_MEM_BACKEND) {
+		struct vdispl_grant_source src;
+		void *vaddr;
+
+		/* vmap() of the backend's pages is silently broken in a PV guest. */
+		backend_source(bo, &src);
+		vaddr = vdispl_grant_vmap(&src, &bo->vmap_ptes);
+		if (IS_ERR(vaddr))
+			ret = PTR_ERR(vaddr);
+		else
+			bo->vaddr = vaddr;
+	} else if (!bo->vaddr) {
 		bo->vaddr = vmap(bo->pages, bo->num_pages, VM_MAP, PAGE_KERNEL);
-	if (bo->vaddr) {
+		if (!bo->vaddr)
+			ret = -ENOMEM;
+	}
+	if (!ret) {
 		bo->vmap_count++;
 		iosys_map_set_vaddr(map, bo->vaddr);
-	} else {
-		ret = -ENOMEM;
 	}
 	mutex_unlock(&bo->lock);
 	return ret;

@@ -20,6 +20,7 @@
 #include <linux/wait.h>
 #include <xen/grant_table.h>
 
+#include "common/kernel/grant-ptes.h"
 #include "vdispl-dmabuf.h"
 
 /* Released ids a context keeps until read(); older ones are dropped beyond. */
@@ -34,14 +35,6 @@ struct vdispl_dmabuf_context {
 	u64 pages_remapped; /* of which second mappings (vmap, mmap) */
 	wait_queue_head_t released_wait;
 	DECLARE_KFIFO(released, u32, VDISPL_DMABUF_RELEASED_FIFO);
-};
-
-/* A second mapping of the grants, for the CPU: the kernel's or a process's. */
-struct vdispl_dmabuf_remap {
-	void *vaddr;		   /* vmap: the kernel address */
-	u64 *pte_maddr;		   /* PV: machine address of each page's PTE */
-	grant_handle_t *handles;   /* PV: each page's grant handle, or invalid */
-	u32 mapped;		   /* PV: pages with a valid handle */
 };
 
 struct vdispl_dmabuf_buffer {
@@ -63,7 +56,8 @@ struct vdispl_dmabuf_buffer {
 	struct list_head attachments;
 	u32 num_attachments;
 	u32 dma_segments;
-	struct vdispl_dmabuf_remap *vmap; /* made on the first vmap, kept until release */
+	void *vmap; /* made on the first vmap, kept until release */
+	struct vdispl_grant_ptes *vmap_ptes; /* what undoes it (PV) */
 	u32 vmap_users;
 	u32 mmaps;
 	u32 cpu_accesses;
