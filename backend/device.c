@@ -38,8 +38,19 @@ static enum vdispl_xenbus_state read_state(struct vdispl_device *dev, const char
 static void write_state(struct vdispl_device *dev, enum vdispl_xenbus_state state)
 {
 	char path[160];
+	char *value;
 	int ret;
 
+	/*
+	 * The toolstack removes a detached device's directories once we said
+	 * Closed: a write would create them again, and keep the device alive.
+	 */
+	if (vdispl_xs_read(dev->backend->xs, dev->be_path, &value)) {
+		vdispl_log(DEBUG, dev->tag, "backend directory gone: state %s not written",
+			   vdispl_xenbus_state_name(state));
+		return;
+	}
+	free(value);
 	snprintf(path, sizeof(path), "%s/state", dev->be_path);
 	ret = vdispl_xs_printf(dev->backend->xs, path, "%d", (int)state);
 	if (ret) {

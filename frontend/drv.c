@@ -228,6 +228,21 @@ static void otherend_changed(struct xenbus_device *xb_dev, enum xenbus_state bac
 	}
 }
 
+static void front_release(struct kref *ref)
+{
+	kfree(container_of(ref, struct vdispl_front_info, ref));
+}
+
+void vdispl_front_get(struct vdispl_front_info *front)
+{
+	kref_get(&front->ref);
+}
+
+void vdispl_front_put(struct vdispl_front_info *front)
+{
+	kref_put(&front->ref, front_release);
+}
+
 static int probe(struct xenbus_device *xb_dev, const struct xenbus_device_id *id)
 {
 	struct vdispl_front_info *front;
@@ -235,7 +250,9 @@ static int probe(struct xenbus_device *xb_dev, const struct xenbus_device_id *id
 	front = kzalloc(sizeof(*front), GFP_KERNEL);
 	if (!front)
 		return -ENOMEM;
+	kref_init(&front->ref);
 	front->xb_dev = xb_dev;
+	front->backend_id = xb_dev->otherend_id;
 	mutex_init(&front->bos_lock);
 	INIT_LIST_HEAD(&front->bos);
 	atomic64_set(&front->next_cookie, 0);
@@ -252,14 +269,9 @@ static void remove(struct xenbus_device *xb_dev)
 	disconnect(front);
 	xenbus_switch_state(xb_dev, XenbusStateClosed);
 	vdispl_front_debugfs_fini(front);
-	/*
-	 * Buffers still open hold the DRM device, whose GEM objects reach
-	 * @front: it is left behind rather than freed under them.
-	 */
-	if (list_empty(&front->bos))
-		kfree(front);
-	else
-		dev_warn(&xb_dev->dev, "buffers still open: device state kept\n");
+	/* Buffers still open keep @front until they go (see gem.c). */
+	front->xb_dev = NULL;
+	vdispl_front_put(front);
 }
 
 static const struct xenbus_device_id ids[] = {

@@ -19,6 +19,7 @@
 
 #include <linux/completion.h>
 #include <linux/hrtimer.h>
+#include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
@@ -111,6 +112,7 @@ struct vdispl_front_shbuf {
 
 struct vdispl_front_bo {
 	struct drm_gem_object base;
+	struct vdispl_front_info *front; /* a reference: it may outlive the device */
 	enum vdispl_front_mem mem;
 	unsigned int num_pages;
 	struct page **pages;
@@ -169,7 +171,10 @@ struct vdispl_front_drm {
 };
 
 struct vdispl_front_info {
-	struct xenbus_device *xb_dev;
+	/* The xenbus device's, and one per buffer: buffers may outlive remove(). */
+	struct kref ref;
+	struct xenbus_device *xb_dev; /* NULL once removed */
+	domid_t backend_id;
 	struct vdispl_front_cfg cfg;
 	struct vdispl_front_ring rings[VDISPL_FRONT_MAX_CONNECTORS];
 	/* Set while connected: the DRM device and its parent */
@@ -252,5 +257,7 @@ void vdispl_front_debugfs_fini(struct vdispl_front_info *front);
 int vdispl_front_request(struct vdispl_front_info *front, unsigned int index,
 			 struct xendispl_req *req);
 u64 vdispl_front_new_cookie(struct vdispl_front_info *front);
+void vdispl_front_get(struct vdispl_front_info *front);
+void vdispl_front_put(struct vdispl_front_info *front);
 
 #endif

@@ -37,7 +37,6 @@ static struct vdispl_front_info *front_of(struct drm_device *dev)
 
 static void bo_release_memory(struct vdispl_front_bo *bo)
 {
-	struct vdispl_front_info *front = front_of(bo->base.dev);
 	bool give = bo->mem == VDISPL_FRONT_MEM_BLOCKS || bo->mem == VDISPL_FRONT_MEM_PAGES ||
 		    bo->mem == VDISPL_FRONT_MEM_IMPORTED;
 	bool leaked = false;
@@ -53,14 +52,14 @@ static void bo_release_memory(struct vdispl_front_bo *bo)
 	vdispl_front_shbuf_end(&bo->shbuf, bo->pages, give, &leaked);
 	vdispl_front_alloc_free(bo->base.dev->dev, bo, leaked);
 	if (leaked)
-		dev_warn(&front->xb_dev->dev, "buffer %llu: grants still in use, memory kept\n",
-			 bo->dbuf_cookie);
+		pr_warn(VDISPL_FRONT_NAME ": buffer %llu: grants still in use, memory kept\n",
+			bo->dbuf_cookie);
 }
 
 static void bo_free(struct drm_gem_object *obj)
 {
 	struct vdispl_front_bo *bo = to_vdispl_front_bo(obj);
-	struct vdispl_front_info *front = front_of(obj->dev);
+	struct vdispl_front_info *front = bo->front;
 	struct xendispl_req req;
 	int idx;
 
@@ -89,6 +88,7 @@ static void bo_free(struct drm_gem_object *obj)
 	kvfree(bo->pages);
 	drm_gem_object_release(obj);
 	kfree(bo);
+	vdispl_front_put(front);
 }
 
 /* The backend's pages as the grant-mapping helpers take them. */
@@ -98,7 +98,7 @@ static void backend_source(struct vdispl_front_bo *bo, struct vdispl_grant_sourc
 		.refs = bo->shbuf.grefs,
 		.pages = bo->pages,
 		.count = bo->num_pages,
-		.domid = front_of(bo->base.dev)->xb_dev->otherend_id,
+		.domid = bo->front->backend_id,
 	};
 }
 
@@ -258,6 +258,8 @@ static struct vdispl_front_bo *bo_new(struct drm_device *dev, size_t size)
 		return ERR_PTR(ret);
 	}
 	bo->mem = VDISPL_FRONT_MEM_PAGES;
+	vdispl_front_get(front);
+	bo->front = front;
 	mutex_lock(&front->bos_lock);
 	list_add_tail(&bo->node, &front->bos);
 	mutex_unlock(&front->bos_lock);
