@@ -236,6 +236,7 @@ int vdispl_front_dumb_create(struct drm_file *file, struct drm_device *dev,
 struct drm_gem_object *vdispl_front_import_sg_table(struct drm_device *dev,
 						     struct dma_buf_attachment *attach,
 						     struct sg_table *sgt);
+int vdispl_front_prime_mmap(struct drm_gem_object *obj, struct vm_area_struct *vma);
 struct drm_framebuffer *vdispl_front_fb_create(struct drm_device *dev, struct drm_file *file,
 					       const struct drm_mode_fb_cmd2 *cmd);
 

@@ -174,6 +174,27 @@ static int bo_mmap(struct drm_gem_object *obj, struct vm_area_struct *vma)
 	return 0;
 }
 
+/*
+ * A dma-buf's mmap. drm_gem_prime_mmap() points vm_private_data at the
+ * object after our mmap ran, which the mapping of the backend's pages
+ * (backend_mmap) keeps for its own state: those go through bo_mmap alone,
+ * with the reference drm_gem_prime_mmap() would take.
+ */
+int vdispl_front_prime_mmap(struct drm_gem_object *obj, struct vm_area_struct *vma)
+{
+	int ret;
+
+	if (to_vdispl_front_bo(obj)->mem != VDISPL_FRONT_MEM_BACKEND)
+		return drm_gem_prime_mmap(obj, vma);
+	/* The offset into the dma-buf, as bo_mmap expects an offset into the node. */
+	vma->vm_pgoff += drm_vma_node_start(&obj->vma_node);
+	drm_gem_object_get(obj);
+	ret = bo_mmap(obj, vma);
+	if (ret)
+		drm_gem_object_put(obj);
+	return ret;
+}
+
 static struct sg_table *bo_get_sg_table(struct drm_gem_object *obj)
 {
 	struct vdispl_front_bo *bo = to_vdispl_front_bo(obj);

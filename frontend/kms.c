@@ -176,10 +176,24 @@ static void pipe_disable(struct drm_simple_display_pipe *pipe)
 	struct vdispl_front_pipeline *pipeline = to_pipeline(pipe);
 	struct xendispl_req req;
 
+	struct drm_crtc *crtc = &pipe->crtc;
+
 	vdispl_req_set_config(&req, 0, 0, 0, 0, 0, 0);
 	vdispl_front_request(pipeline->drm->front, pipeline->index, &req);
 	complete_flip(pipeline, false, 0);
-	drm_crtc_vblank_off(&pipe->crtc);
+	drm_crtc_vblank_off(crtc);
+	/*
+	 * The commit that switches the CRTC off has an event too (DRM core
+	 * makes one when user space asked for none), and the plane update
+	 * that would send it does not run for an inactive CRTC: send it here,
+	 * or the commit waits 10 s for flip_done.
+	 */
+	spin_lock_irq(&crtc->dev->event_lock);
+	if (crtc->state->event) {
+		drm_crtc_send_vblank_event(crtc, crtc->state->event);
+		crtc->state->event = NULL;
+	}
+	spin_unlock_irq(&crtc->dev->event_lock);
 }
 
 static void pipe_update(struct drm_simple_display_pipe *pipe, struct drm_plane_state *old_state)

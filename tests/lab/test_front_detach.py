@@ -16,7 +16,14 @@ while [ -e /sys/bus/xen/devices/vdispl-0 ]; do sleep 0.2; done
 echo "@@DETACHED"
 sleep 1
 killall vdispl-client
-while ! ls /dev/dri 2>/dev/null | grep -q '^card'; do sleep 0.2; done
+i=0
+while ! ls /dev/dri 2>/dev/null | grep -q '^card' && [ $i -lt 300 ]; do sleep 0.2; i=$((i + 1)); done
+if ! ls /dev/dri 2>/dev/null | grep -q '^card'; then
+    # What the kernel's threads wait for, to say why no device came.
+    echo w > /proc/sysrq-trigger
+    dmesg | tail -n 120
+    exit 1
+fi
 vdispl-client --device /dev/dri/$(ls /dev/dri | grep '^card' | head -n 1) --frames %(f)d --keep \\
     && echo "@@ROUND 1 DONE"
 """ % {"f": FRAMES}

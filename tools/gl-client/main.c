@@ -21,6 +21,7 @@
 #include <xf86drmMode.h>
 
 #include "tools/client/keep.h"
+#include "tools/client/output.h"
 #include "tools/gl-client/render.h"
 
 #define PROG "vdispl-gl-client"
@@ -32,12 +33,6 @@ struct options {
 	const char *device;
 	uint32_t frames;
 	bool keep;
-};
-
-struct output {
-	uint32_t connector_id, crtc_id;
-	drmModeModeInfo mode;
-	char name[32];
 };
 
 static void usage(FILE *out)
@@ -133,52 +128,6 @@ static void describe_device(int fd, const char *path)
 	drmFreeVersion(version);
 }
 
-/* The first connected connector with a mode, and a CRTC its encoders reach. */
-static int find_output(int fd, struct output *out)
-{
-	drmModeRes *res = drmModeGetResources(fd);
-	int ret = -1;
-
-	if (!res) {
-		fprintf(stderr, PROG ": drmModeGetResources: %s (not a KMS device?)\n",
-			strerror(errno));
-		return -1;
-	}
-	for (int i = 0; i < res->count_connectors && ret; i++) {
-		drmModeConnector *conn = drmModeGetConnector(fd, res->connectors[i]);
-
-		if (!conn)
-			continue;
-		if (conn->connection == DRM_MODE_CONNECTED && conn->count_modes > 0) {
-			out->mode = conn->modes[0];
-			for (int m = 0; m < conn->count_modes; m++)
-				if (conn->modes[m].type & DRM_MODE_TYPE_PREFERRED)
-					out->mode = conn->modes[m];
-			for (int e = 0; e < conn->count_encoders && ret; e++) {
-				drmModeEncoder *enc = drmModeGetEncoder(fd, conn->encoders[e]);
-
-				for (int c = 0; enc && c < res->count_crtcs && ret; c++) {
-					if (enc->possible_crtcs & (1u << c)) {
-						out->crtc_id = res->crtcs[c];
-						out->connector_id = conn->connector_id;
-						snprintf(out->name, sizeof(out->name), "%s-%u",
-							 conn->connector_type == DRM_MODE_CONNECTOR_VIRTUAL
-								 ? "Virtual" : "connector",
-							 conn->connector_type_id);
-						ret = 0;
-					}
-				}
-				drmModeFreeEncoder(enc);
-			}
-		}
-		drmModeFreeConnector(conn);
-	}
-	drmModeFreeResources(res);
-	if (ret)
-		fprintf(stderr, PROG ": no connected connector with a mode and a CRTC\n");
-	return ret;
-}
-
 static void free_fb(struct gbm_bo *bo, void *data)
 {
 	uint32_t fb_id = (uint32_t)(uintptr_t)data;
@@ -234,7 +183,7 @@ int main(int argc, char **argv)
 {
 	struct options opt = { .device = "/dev/dri/card0", .frames = 60 };
 	struct gl_render r;
-	struct output out = { 0 };
+	struct client_pick out = { 0 };
 	struct gbm_bo *front, *next;
 	uint32_t fb, flips = 0, events = 0;
 	int fd, status = EXIT_SETUP;
@@ -250,7 +199,7 @@ int main(int argc, char **argv)
 		return EXIT_SETUP;
 	}
 	describe_device(fd, opt.device);
-	if (find_output(fd, &out))
+	if (client_pick_output(fd, -1, PROG, &out))
 		return EXIT_SETUP;
 	printf(PROG ": connector %s %ux%u crtc %" PRIu32 "\n", out.name, out.mode.hdisplay,
 	       out.mode.vdisplay, out.crtc_id);

@@ -24,6 +24,7 @@ def build():
         "vdispl-frame-check": os.path.join(d, "tools", "vdispl-frame-check"),
         "vdispl-dmabuf-check": os.path.join(d, "tools", "vdispl-dmabuf-check"),
         "vdispl-gl-client": os.path.join(d, "tools", "vdispl-gl-client"),
+        "vdispl-prime-client": os.path.join(d, "tools", "vdispl-prime-client"),
     }
     # Built where libxen is, for tests that speak displif from a guest.
     binaries["vdispl-evil-frontend"] = os.path.join(d, "tools", "vdispl-evil-frontend")
