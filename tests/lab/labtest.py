@@ -18,8 +18,10 @@ SCENARIO_DIRS = [os.path.join(TOP, "tests", "lab", "scenarios"),
                  os.path.join(TOP, "tools", "vdispl_lab", "scripts")]
 
 _SUMMARY = re.compile(r"vdispl-client: summary (.*)$")
-# What a kernel says when our frontend misbehaves in it.
-_KERNEL_TROUBLE = re.compile(r"WARNING: |BUG: |Oops|general protection fault|Call Trace:")
+# What a kernel says when our frontend misbehaves in it (a commit whose
+# event never came waits for flip_done in vain).
+_KERNEL_TROUBLE = re.compile(r"WARNING: |BUG: |Oops|general protection fault|Call Trace:|"
+                             r"flip_done timed out")
 
 
 class Lab:
