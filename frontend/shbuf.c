@@ -146,9 +146,16 @@ int vdispl_front_shbuf_map(struct vdispl_front_info *front, struct vdispl_front_
 	}
 	ret = gnttab_map_refs(buf->map_ops, NULL, pages, n);
 	for (i = 0; i < n; i++) {
+		/*
+		 * The page's kernel address, as for the map: in an auto-translated
+		 * guest map_ops[].host_addr already holds its physical address,
+		 * which gnttab_set_unmap_op() would translate a second time.
+		 */
+		unsigned long addr = (unsigned long)pfn_to_kaddr(page_to_xen_pfn(pages[i]));
+
 		if (buf->map_ops[i].status == GNTST_okay) {
-			gnttab_set_unmap_op(&buf->unmap_ops[i], buf->map_ops[i].host_addr,
-					    GNTMAP_host_map, buf->map_ops[i].handle);
+			gnttab_set_unmap_op(&buf->unmap_ops[i], addr, GNTMAP_host_map,
+					    buf->map_ops[i].handle);
 		} else if (!ret) {
 			dev_err(&front->xb_dev->dev, "backend page %u (gref %u): map status %d\n",
 				i, buf->grefs[i], buf->map_ops[i].status);
@@ -177,8 +184,20 @@ void vdispl_front_shbuf_unmap(struct vdispl_front_shbuf *buf, struct page **page
 		buf->unmap_ops[n] = buf->unmap_ops[i];
 		mapped[n++] = pages[i];
 	}
-	if (n && gnttab_unmap_refs(buf->unmap_ops, NULL, mapped, n))
-		pr_err(VDISPL_FRONT_NAME ": unmapping %u backend pages failed\n", n);
+	if (n && gnttab_unmap_refs(buf->unmap_ops, NULL, mapped, n)) {
+		/* Pages still holding a grant must never be handed out again. */
+		pr_err(VDISPL_FRONT_NAME ": unmapping %u backend pages failed; pages kept\n", n);
+		kvfree(mapped);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		if (buf->unmap_ops[i].status != GNTST_okay) {
+			pr_err(VDISPL_FRONT_NAME ": backend page %u: unmap status %d; pages kept\n",
+			       i, buf->unmap_ops[i].status);
+			kvfree(mapped);
+			return;
+		}
+	}
 	kvfree(mapped);
 	gnttab_free_pages(buf->num_pages, pages);
 	memset(pages, 0, buf->num_pages * sizeof(*pages));

@@ -31,14 +31,17 @@ class Lab:
         self.binaries = build.build()
         self.count = 0
         self.failed = 0
-        # The guest's display driver for the test running now (run.py sets it).
+        # The guest's display driver and type for the test running now (run.py sets them).
         self.frontend = "mainline"
+        self.guest_type = "pv"
 
     # ---- TAP ----
     def ok(self, cond, description, detail=None):
         self.count += 1
-        if self.frontend != "mainline":
-            description = "[%s frontend] %s" % (self.frontend, description)
+        tags = (["%s frontend" % self.frontend] if self.frontend != "mainline" else []) + (
+            ["%s guest" % self.guest_type] if self.guest_type != "pv" else [])
+        if tags:
+            description = "[%s] %s" % (", ".join(tags), description)
         if cond:
             print("ok %d - %s" % (self.count, description), flush=True)
         else:
@@ -58,22 +61,29 @@ class Lab:
             text = f.read()
         if self.frontend != "mainline":
             name = "%s-%s" % (name, self.frontend)
+        if self.guest_type != "pv":
+            name = "%s-%s" % (name, self.guest_type)
         out = os.path.join(self.out_root, name)
         s = session.Session(out, self.binaries["vdispl-backend"], self.binaries["vdispl-client"],
                             session.parse_connectors(connectors, self.frontend), domu_cmd, text,
                             dom0_files=dom0_files, domu_programs=domu_programs,
                             domu_pkgs=domu_pkgs,
                             dom0_programs=[self.binaries[p] for p in dom0_programs],
-                            timeout=timeout, echo=self.echo, frontend=self.frontend)
+                            timeout=timeout, echo=self.echo, frontend=self.frontend,
+                            guest_type=self.guest_type)
         result = s.run()
         self.ok(result.ok, "%s: the lab run finished (%s)" % (name, out),
                 result.failure or ("scenario exit %s" % result.rc))
-        if self.frontend == "vdispl":
+        if self.frontend == "vdispl" or self.guest_type != "pv":
             trouble = [line for log in sorted(glob.glob(os.path.join(out, "guest-console-*.log")))
                        for line in self.read(log).splitlines() if _KERNEL_TROUBLE.search(line)]
             self.ok(not trouble, "%s: no oops, WARN or BUG in the guests' kernel logs" % name,
                     "\n".join(trouble[:10]))
         return result
+
+    def guest_cfg(self, connectors, **kw):
+        """session.guest_cfg() for the guest type of the test running now."""
+        return session.guest_cfg(connectors, guest_type=self.guest_type, **kw)
 
     # ---- reading results ----
     @staticmethod

@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """The lab tests: each test_*.py here boots real Xen under QEMU (tools/lab's
 machinery) and checks what happened. TAP on stdout; exit 1 if any check
-failed. Arguments select tests by name (e.g. `flips reboot`), and
+failed. Arguments select tests by name (e.g. `flips reboot`),
 `--frontend NAME` the guest display drivers to run them with (default: each
-test's FRONTENDS, both mainline and vdispl unless the test says otherwise).
+test's FRONTENDS, both mainline and vdispl unless the test says otherwise),
+and `--guest-type pv|pvh` the guest types (default: each test's
+GUEST_TYPES, PV only unless the test says otherwise).
 
 Output of each run (logs, screendumps, diffs) stays in
 $VDISPL_LAB_TESTS_OUT (default build/lab-tests/<test>/)."""
@@ -26,12 +28,13 @@ def main(argv):
     out_root = os.environ.get("VDISPL_LAB_TESTS_OUT") or os.path.join(labtest.TOP, "build",
                                                                       "lab-tests")
     tests = sorted(glob.glob(os.path.join(HERE, "test_*.py")))
-    only_frontend = None
-    if argv and argv[0] == "--frontend":
-        if len(argv) < 2 or argv[1] not in session.FRONTENDS:
-            print("--frontend wants one of: %s" % " ".join(session.FRONTENDS), file=sys.stderr)
+    only = {"--frontend": None, "--guest-type": None}
+    choices = {"--frontend": session.FRONTENDS, "--guest-type": session.GUEST_TYPES}
+    while argv and argv[0] in only:
+        if len(argv) < 2 or argv[1] not in choices[argv[0]]:
+            print("%s wants one of: %s" % (argv[0], " ".join(choices[argv[0]])), file=sys.stderr)
             return 2
-        only_frontend, argv = argv[1], argv[2:]
+        only[argv[0]], argv = argv[1], argv[2:]
     if argv:
         tests = [t for t in tests if os.path.basename(t)[5:-3] in argv]
         if not tests:
@@ -49,20 +52,25 @@ def main(argv):
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
         frontends = getattr(module, "FRONTENDS", ("mainline", "vdispl"))
-        for frontend in frontends:
-            if only_frontend and frontend != only_frontend:
-                continue
-            lab.frontend = frontend
-            start = time.monotonic()
-            print("# lab test %s, %s frontend: %s" % (
-                name, frontend, (module.__doc__ or "").strip().splitlines()[0]), flush=True)
-            try:
-                module.run(lab)
-            except (LabError, OSError, KeyError, ValueError) as e:
-                lab.ok(False, "%s: the test itself failed: %s: %s" % (name, type(e).__name__, e))
-            print("# lab test %s, %s frontend, took %.0f s"
-                  % (name, frontend, time.monotonic() - start), flush=True)
-        lab.frontend = "mainline"
+        guest_types = getattr(module, "GUEST_TYPES", ("pv",))
+        for guest_type in guest_types:
+            for frontend in frontends:
+                if only["--frontend"] not in (None, frontend) or \
+                        only["--guest-type"] not in (None, guest_type):
+                    continue
+                lab.frontend, lab.guest_type = frontend, guest_type
+                what = "%s frontend, %s guest" % (frontend, guest_type)
+                start = time.monotonic()
+                print("# lab test %s, %s: %s" % (
+                    name, what, (module.__doc__ or "").strip().splitlines()[0]), flush=True)
+                try:
+                    module.run(lab)
+                except (LabError, OSError, KeyError, ValueError) as e:
+                    lab.ok(False, "%s: the test itself failed: %s: %s"
+                           % (name, type(e).__name__, e))
+                print("# lab test %s, %s, took %.0f s" % (name, what, time.monotonic() - start),
+                      flush=True)
+        lab.frontend, lab.guest_type = "mainline", "pv"
     print("1..%d" % lab.count)
     if lab.failed:
         print("# %d of %d lab checks failed" % (lab.failed, lab.count))

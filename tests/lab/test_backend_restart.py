@@ -1,6 +1,9 @@
 """The backend stops cleanly, then is killed, under a connected guest: after
 each restart the frontend reconnects and the guest draws again."""
 
+# Run in PV and in PVH guests.
+GUEST_TYPES = ("pv", "pvh")
+
 FRAMES = 20
 # Each time the frontend reconnects it registers a new DRM device, which DRM
 # core logs as "Initialized xendrm-du ... for vdispl-0" (mainline) or

@@ -3,6 +3,9 @@ dead domain is really freed, and the next guest works."""
 
 from vdispl_lab import session
 
+# Run in PV and in PVH guests.
+GUEST_TYPES = ("pv", "pvh")
+
 FRAMES_SECOND = 20
 # The first guest flips until it is destroyed; the second stops after 20.
 CMD = ("f=$(sed -n 's/.*lab_frames=\\([0-9]*\\).*/\\1/p' /proc/cmdline); "
@@ -15,7 +18,7 @@ def _status(text):
 
 def run(lab):
     connectors = session.parse_connectors("id0:1024x768")
-    guest2 = session.guest_cfg(connectors, name="guest2", kernel_args="lab_frames=%d" % FRAMES_SECOND)
+    guest2 = lab.guest_cfg(connectors, name="guest2", kernel_args="lab_frames=%d" % FRAMES_SECOND)
     r = lab.boot("destroy", "id0:1024x768", CMD, "destroy.sh",
                  dom0_files={"lab/guest2.cfg": guest2})
     before, after = _status(r.result("before")), _status(r.result("after"))

@@ -1,6 +1,9 @@
 """One connector: 300 page flips each complete with the backend's event,
 and Dom0's screen shows the client's last frame pixel for pixel."""
 
+# Run in PV and in PVH guests.
+GUEST_TYPES = ("pv", "pvh")
+
 FRAMES = 300
 
 

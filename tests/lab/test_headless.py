@@ -5,6 +5,9 @@ reads them through the dma-buf's mmap, bracketed by DMA_BUF_IOCTL_SYNC."""
 
 import os
 
+# Run in PV and in PVH guests.
+GUEST_TYPES = ("pv", "pvh")
+
 FRAMES = 100
 EVERY = 50
 

@@ -1,5 +1,8 @@
 """A guest that reboots reconnects, and its picture comes back."""
 
+# Run in PV and in PVH guests.
+GUEST_TYPES = ("pv", "pvh")
+
 FRAMES = 20
 
 

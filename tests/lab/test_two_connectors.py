@@ -3,6 +3,9 @@ own resolution, with its own picture; the second through legacy KMS."""
 
 from vdispl_lab import session
 
+# Run in PV and in PVH guests.
+GUEST_TYPES = ("pv", "pvh")
+
 FRAMES = 60
 CONNECTORS = [("id0", 1024, 768), ("id1", 800, 600)]
 

@@ -9,6 +9,9 @@ import re
 
 from vdispl_lab import session
 
+# Run in PV and in PVH guests.
+GUEST_TYPES = ("pv", "pvh")
+
 FRAMES = 300
 FRAMES_SECOND = 20
 CMD = ("f=$(sed -n 's/.*lab_frames=\\([0-9]*\\).*/\\1/p' /proc/cmdline); "
@@ -23,7 +26,7 @@ def _status(text):
 
 def run(lab):
     connectors = session.parse_connectors("id0:1024x768")
-    guest2 = session.guest_cfg(connectors, name="guest2",
+    guest2 = lab.guest_cfg(connectors, name="guest2",
                                kernel_args="lab_frames=%d" % FRAMES_SECOND)
     r = lab.boot("zero-copy", "id0:1024x768", CMD, "zero-copy.sh",
                  dom0_files={"lab/guest2.cfg": guest2})

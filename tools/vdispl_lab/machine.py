@@ -47,8 +47,10 @@ class Machine:
         self.cmd = [
             qemu_binary(),
             "-machine", "q35",
-            # -cpu max kills the PV Dom0 at once; qemu64 with SVM boots.
-            "-cpu", "qemu64,+svm",
+            # -cpu max kills the PV Dom0 at once; qemu64 with SVM boots, and
+            # with nested paging (npt) Xen offers hap, which PVH guests need
+            # (Debian's Xen has no shadow paging).
+            "-cpu", "qemu64,+svm,+npt",
             "-m", memory,
             "-smp", "2",
             "-display", "none",

@@ -23,6 +23,8 @@ DEFAULT_TIMEOUT = int(os.environ.get("VDISPL_LAB_TIMEOUT", "1200"))
 _PANICS = re.compile(rb"Panic on CPU|Kernel panic - not syncing|\(XEN\) \*\*\*\*\*\*\*")
 _CONNECTOR = re.compile(r"^([!-~]+):([1-9][0-9]{0,4})x([1-9][0-9]{0,4})$")
 FRONTENDS = ("mainline", "vdispl")
+# PV guests, and auto-translated PVH ones (which need Xen's hap).
+GUEST_TYPES = ("pv", "pvh")
 # How many connectors each frontend takes (the mainline one stops at 4).
 MAX_CONNECTORS = {"mainline": 4, "vdispl": 16}
 # A guest's memory: enough for the lab's own images; more with packages.
@@ -62,14 +64,17 @@ def parse_connectors(text, frontend="mainline"):
     return out
 
 
-def guest_cfg(connectors, name="guest", memory=GUEST_MEMORY_MB, kernel_args="", be_alloc=False):
-    """An xl config for a PV guest with a vdispl device; @kernel_args reach
-    the guest's /proc/cmdline, where its command can read them; @be_alloc
-    has the backend allocate the display buffers."""
+def guest_cfg(connectors, name="guest", memory=GUEST_MEMORY_MB, kernel_args="", be_alloc=False,
+              guest_type="pv"):
+    """An xl config for a guest of @guest_type ("pv" or "pvh") with a vdispl
+    device; @kernel_args reach the guest's /proc/cmdline, where its command
+    can read them; @be_alloc has the backend allocate the display buffers."""
+    if guest_type not in GUEST_TYPES:
+        raise LabError("no guest type %r: want one of %s" % (guest_type, ", ".join(GUEST_TYPES)))
     spec = ";".join("%s:%dx%d" % c for c in connectors)
     return "\n".join([
         'name = "%s"' % name,
-        'type = "pv"',
+        'type = "%s"' % guest_type,
         'kernel = "/lab/guest/vmlinuz"',
         'ramdisk = "/lab/guest/initrd.cpio"',
         'extra = "console=hvc0 rdinit=/init quiet %s"' % kernel_args,
@@ -128,7 +133,7 @@ class Session:
     def __init__(self, out_dir, backend, client, connectors, domu_cmd, scenario,
                  domu_files=(), domu_pkgs=(), dom0_files=None, dom0_programs=(),
                  domu_programs=(), shot_every=None, timeout=DEFAULT_TIMEOUT, echo=print,
-                 frontend="mainline"):
+                 frontend="mainline", guest_type="pv"):
         self.out_dir = os.path.abspath(out_dir)
         self.backend = backend
         self.client = client
@@ -144,6 +149,7 @@ class Session:
         self.timeout = timeout
         self.echo = echo
         self.frontend = frontend
+        self.guest_type = guest_type
 
     def _build_images(self, work):
         self.echo("lab: preparing Dom0 image (Xen %s, Debian packages)" % images.XEN_VERSION)
@@ -165,7 +171,8 @@ class Session:
             raise LabError("the guest's image is %d MiB: Dom0 (1 GiB) carries it in its own "
                            "initramfs and cannot unpack more than %d MiB of it; put fewer "
                            "packages into the guest" % (size_mb, DOM0_IMAGE_LIMIT_MB))
-        files = {"lab/guest.cfg": guest_cfg(self.connectors, memory=guest_memory_mb(packages)),
+        files = {"lab/guest.cfg": guest_cfg(self.connectors, memory=guest_memory_mb(packages),
+                                            guest_type=self.guest_type),
                  "lab/backend.ini": backend_ini(self.connectors)}
         files.update(self.dom0_files)
         dom0_initrd = overlay.dom0_initrd(dom0, work, self.backend, self.scenario,

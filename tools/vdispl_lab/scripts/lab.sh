@@ -147,6 +147,10 @@ lab_wait_status() {
 # lab_create_guest [CFG]: xl create, failing the scenario if it fails.
 lab_create_guest() {
     cfg=${1:-/lab/guest.cfg}
+    # A PVH guest needs hardware-assisted paging: Debian's Xen has no shadow paging.
+    if grep -q '^type = "pvh"' "$cfg" && ! xl info | grep '^virt_caps' | grep -qw hap; then
+        lab_fail "Xen offers no hap (hardware-assisted paging), which a PVH guest needs: give QEMU -cpu ...,+svm,+npt (xl info: $(xl info | grep '^virt_caps'))"
+    fi
     out=$(xl create "$cfg" 2>&1) || lab_fail "xl create $cfg failed: $out"
     lab_log "guest created: $(xl list | tail -n +2 | awk '{print $1 "(" $2 ")"}' | tr '\n' ' ')"
 }
