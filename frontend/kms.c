@@ -17,6 +17,7 @@
 #include <drm/drm_edid.h>
 #include <drm/drm_framebuffer.h>
 #include <drm/drm_gem_atomic_helper.h>
+#include <drm/drm_managed.h>
 #include <drm/drm_modes.h>
 #include <drm/drm_probe_helper.h>
 #include <drm/drm_vblank.h>
@@ -280,6 +281,23 @@ static const struct drm_mode_config_funcs mode_config_funcs = {
 	.atomic_commit = drm_atomic_helper_commit,
 };
 
+/*
+ * The DRM device goes (its last file closed): nothing may still be queued
+ * in the memory it takes along. A commit in flight when the device was
+ * unplugged can arm a flip timeout or a vblank tick after
+ * vdispl_front_kms_fini() ran.
+ */
+static void kms_release(struct drm_device *dev, void *data)
+{
+	struct vdispl_front_drm *drm = data;
+	unsigned int i;
+
+	for (i = 0; i < drm->num_pipelines; i++) {
+		hrtimer_cancel(&drm->pipelines[i].vblank_timer);
+		cancel_delayed_work_sync(&drm->pipelines[i].flip_timeout);
+	}
+}
+
 int vdispl_front_kms_init(struct vdispl_front_drm *drm)
 {
 	struct drm_device *dev = drm->dev;
@@ -331,6 +349,9 @@ int vdispl_front_kms_init(struct vdispl_front_drm *drm)
 		if (ret)
 			return ret;
 	}
+	ret = drmm_add_action_or_reset(dev, kms_release, drm);
+	if (ret)
+		return ret;
 	ret = drm_vblank_init(dev, drm->num_pipelines);
 	if (ret)
 		return ret;
