@@ -15,6 +15,7 @@
 
 #include "tools/client/display.h"
 #include "tools/client/flip.h"
+#include "tools/args/number.h"
 #include "tools/client/keep.h"
 #include "tools/pattern/pattern.h"
 
@@ -65,21 +66,6 @@ static void usage(FILE *out)
 		CLIENT_FLIP_TIMEOUT_US / 1000);
 }
 
-static int parse_u32(const char *s, uint32_t *out)
-{
-	unsigned long long v;
-	char *end;
-
-	if (*s < '0' || *s > '9')
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || *end || v > UINT32_MAX)
-		return -EINVAL;
-	*out = (uint32_t)v;
-	return 0;
-}
-
 /* "all", or distinct indices separated by commas. */
 static int parse_connectors(const char *arg, struct options *opt)
 {
@@ -95,7 +81,7 @@ static int parse_connectors(const char *arg, struct options *opt)
 	for (item = strtok_r(copy, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
 		uint32_t index;
 
-		if (parse_u32(item, &index) || opt->nselect == MAX_SELECT) {
+		if (tool_parse_u32(item, &index) || opt->nselect == MAX_SELECT) {
 			ret = -EINVAL;
 			break;
 		}
@@ -134,7 +120,7 @@ static int parse_options(int argc, char **argv, struct options *opt)
 			opt->device = optarg;
 			break;
 		case 'n':
-			if (parse_u32(optarg, &opt->frames)) {
+			if (tool_parse_u32(optarg, &opt->frames)) {
 				fprintf(stderr, PROG ": --frames: not a number: '%s'\n", optarg);
 				return -EINVAL;
 			}

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tools/args/number.h"
 #include "tools/pattern/pattern.h"
 #include "common/png.h"
 
@@ -58,21 +59,6 @@ static void usage(FILE *out)
 		"2 usage or I/O error.\n");
 }
 
-static int parse_u32(const char *s, uint32_t *out)
-{
-	unsigned long long v;
-	char *end;
-
-	if (*s < '0' || *s > '9')
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || *end || v > UINT32_MAX)
-		return -EINVAL;
-	*out = (uint32_t)v;
-	return 0;
-}
-
 static int parse_size(const char *s, uint32_t *width, uint32_t *height)
 {
 	char buf[32];
@@ -85,7 +71,7 @@ static int parse_size(const char *s, uint32_t *width, uint32_t *height)
 	if (!x)
 		return -EINVAL;
 	*x = '\0';
-	if (parse_u32(buf, width) || parse_u32(x + 1, height))
+	if (tool_parse_u32(buf, width) || tool_parse_u32(x + 1, height))
 		return -EINVAL;
 	if (!*width || !*height || *width > MAX_SIDE || *height > MAX_SIDE)
 		return -EINVAL;
@@ -109,7 +95,7 @@ static int parse_options(int argc, char **argv, struct options *opt)
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
-			if (parse_u32(optarg, &opt->frame)) {
+			if (tool_parse_u32(optarg, &opt->frame)) {
 				fprintf(stderr, PROG ": --frame: not a frame number: '%s'\n",
 					optarg);
 				return -EINVAL;
@@ -117,7 +103,7 @@ static int parse_options(int argc, char **argv, struct options *opt)
 			opt->have_frame = true;
 			break;
 		case 'c':
-			if (parse_u32(optarg, &opt->connector)) {
+			if (tool_parse_u32(optarg, &opt->connector)) {
 				fprintf(stderr, PROG ": --connector: not an index: '%s'\n", optarg);
 				return -EINVAL;
 			}

@@ -20,6 +20,7 @@
 #include <xf86drm.h>
 #include <xf86drmMode.h>
 
+#include "tools/args/number.h"
 #include "tools/client/keep.h"
 #include "tools/client/output.h"
 #include "tools/gl-client/render.h"
@@ -71,22 +72,16 @@ static int parse_options(int argc, char **argv, struct options *opt)
 	int c;
 
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		char *end;
-		unsigned long v;
-
 		switch (c) {
 		case 'd':
 			opt->device = optarg;
 			break;
 		case 'f':
-			errno = 0;
-			v = strtoul(optarg, &end, 10);
-			if (errno || *end || optarg[0] < '0' || optarg[0] > '9' || v > 1000000) {
+			if (tool_parse_u32(optarg, &opt->frames) || opt->frames > 1000000) {
 				fprintf(stderr, PROG ": --frames wants 0 to 1000000, not '%s'\n",
 					optarg);
 				return -1;
 			}
-			opt->frames = (uint32_t)v;
 			break;
 		case 'k':
 			opt->keep = true;

@@ -25,11 +25,14 @@
 #include <xf86drm.h>
 #include <xf86drmMode.h>
 
+#include "tools/args/number.h"
 #include "tools/client/keep.h"
 #include "tools/client/output.h"
 #include "tools/pattern/pattern.h"
 
 #define PROG "vdispl-prime-client"
+/* Picture numbers beyond this are surely typing errors. */
+#define MAX_FRAME 1000000
 
 struct options {
 	const char *device, *import_from;
@@ -61,19 +64,6 @@ static void usage(FILE *out)
 		"Exit status: 0 both shown, 1 otherwise.\n");
 }
 
-static int parse_u32(const char *s, uint32_t *out)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *end || *s < '0' || *s > '9' || v > 1000000)
-		return -1;
-	*out = (uint32_t)v;
-	return 0;
-}
-
 static int parse_options(int argc, char **argv, struct options *opt)
 {
 	static const struct option longopts[] = {
@@ -96,7 +86,8 @@ static int parse_options(int argc, char **argv, struct options *opt)
 			break;
 		case 'n':
 		case 'm':
-			if (parse_u32(optarg, c == 'n' ? &opt->import_frame : &opt->export_frame)) {
+			if (tool_parse_u32(optarg, c == 'n' ? &opt->import_frame : &opt->export_frame) ||
+			    (c == 'n' ? opt->import_frame : opt->export_frame) > MAX_FRAME) {
 				fprintf(stderr, PROG ": bad frame number '%s'\n", optarg);
 				return -1;
 			}

@@ -80,12 +80,18 @@ class Tree:
     def host(self, relpath):
         return os.path.join(self.path, _merged(relpath))
 
-    def add(self, src, relpath, mode=None):
-        """Copy the host file @src (symlinks followed) to /@relpath."""
+    def _replace(self, relpath):
+        """The host path of /@relpath, its directory made and whatever was
+        there removed."""
         dest = self.host(relpath)
         os.makedirs(os.path.dirname(dest), exist_ok=True)
         if os.path.lexists(dest):
             os.unlink(dest)
+        return dest
+
+    def add(self, src, relpath, mode=None):
+        """Copy the host file @src (symlinks followed) to /@relpath."""
+        dest = self._replace(relpath)
         shutil.copyfile(src, dest)
         shutil.copymode(src, dest)
         if mode is not None:
@@ -102,18 +108,10 @@ class Tree:
 
     def hard_link(self, relpath, existing):
         """/@relpath as another name of the tree's file @existing (a host path)."""
-        dest = self.host(relpath)
-        os.makedirs(os.path.dirname(dest), exist_ok=True)
-        if os.path.lexists(dest):
-            os.unlink(dest)
-        os.link(existing, dest)
+        os.link(existing, self._replace(relpath))
 
     def symlink(self, relpath, target):
-        dest = self.host(relpath)
-        os.makedirs(os.path.dirname(dest), exist_ok=True)
-        if os.path.lexists(dest):
-            os.unlink(dest)
-        os.symlink(target, dest)
+        os.symlink(target, self._replace(relpath))
 
     def add_libraries(self, programs, search_dirs, have=None):
         """Copy what @programs (host paths) need into /usr/lib, skipping the
