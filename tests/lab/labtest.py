@@ -75,10 +75,11 @@ class Lab:
         self.ok(result.ok, "%s: the lab run finished (%s)" % (name, out),
                 result.failure or ("scenario exit %s" % result.rc))
         if self.frontend == "vdispl" or self.guest_type != "pv":
-            trouble = [line for log in sorted(glob.glob(os.path.join(out, "guest-console-*.log")))
+            logs = sorted(glob.glob(os.path.join(out, "guest-console-*.log")))
+            trouble = [line for log in logs
                        for line in self.read(log).splitlines() if _KERNEL_TROUBLE.search(line)]
-            self.ok(not trouble, "%s: no oops, WARN or BUG in the guests' kernel logs" % name,
-                    "\n".join(trouble[:10]))
+            self.ok(logs and not trouble, "%s: no oops, WARN or BUG in the guests' kernel logs"
+                    % name, "\n".join(trouble[:10]) or "no guest console log reached the host")
         return result
 
     def guest_cfg(self, connectors, **kw):

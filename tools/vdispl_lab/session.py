@@ -20,7 +20,7 @@ BOOT_TIMEOUT = 240
 # Whole session unless the caller says otherwise.
 DEFAULT_TIMEOUT = int(os.environ.get("VDISPL_LAB_TIMEOUT", "1200"))
 
-_PANICS = re.compile(rb"Panic on CPU|Kernel panic - not syncing|\(XEN\) \*\*\*\*\*\*\*")
+_PANICS = re.compile(rb"Panic on CPU|Hardware Dom0 crashed|Kernel panic - not syncing|\(XEN\) \*\*\*\*\*\*\*")
 _CONNECTOR = re.compile(r"^([!-~]+):([1-9][0-9]{0,4})x([1-9][0-9]{0,4})$")
 FRONTENDS = ("mainline", "vdispl")
 # PV guests, and auto-translated PVH ones (which need Xen's hap).
@@ -233,12 +233,11 @@ class Session:
                 chunk = machine.ctl.recv(65536)
                 if not chunk:
                     if not machine.running():
-                        raise LabError("QEMU exited before the scenario finished "
-                                       "(Xen or Dom0 died?): see xen-console.log")
+                        self._died(machine, console_pos)
                     time.sleep(0.1)
                 buf += chunk
             elif not machine.running():
-                raise LabError("QEMU exited before the scenario finished: see xen-console.log")
+                self._died(machine, console_pos)
             while b"\n" in buf:
                 raw, buf = buf.split(b"\n", 1)
                 line = raw.decode(errors="replace").rstrip("\r")
@@ -262,9 +261,7 @@ class Session:
                     self.echo("dom0: " + rest)
                 elif word == "SHOT":
                     self._shots(machine, result, rest.strip())
-                    machine.ctl.setblocking(True)
-                    machine.ctl.sendall(b"ok\n")
-                    machine.ctl.setblocking(False)
+                    self._reply(machine)
                 elif word == "RESULT":
                     key, _, value = rest.partition(" ")
                     result.results.setdefault(key, []).append(value)
@@ -276,7 +273,24 @@ class Session:
                     self.echo("dom0: FAIL: " + rest)
                 elif word == "DONE":
                     result.rc = int(rest) if rest.strip().lstrip("-").isdigit() else 1
+                    # Dom0 powers off once it knows this line arrived.
+                    try:
+                        self._reply(machine)
+                    except OSError:
+                        pass
                     return
+
+    @staticmethod
+    def _reply(machine):
+        machine.ctl.setblocking(True)
+        machine.ctl.sendall(b"ok\n")
+        machine.ctl.setblocking(False)
+
+    def _died(self, machine, console_pos):
+        # A panic printed just before QEMU exited names the cause better.
+        self._check_console(machine, console_pos)
+        raise LabError("QEMU exited before the scenario finished (Xen or Dom0 died?): "
+                       "see xen-console.log")
 
     def _check_console(self, machine, pos):
         try:

@@ -225,13 +225,20 @@ lab_fail() {
     lab_msg "@@FAIL $*"
     echo "lab: FAIL: $*"
     lab_collect
-    lab_msg "@@DONE 1"
-    poweroff -f
+    lab_done 1
     exit 1
+}
+
+# lab_done RC: report the end and power off once the host has read it. The
+# serial port sends what is queued only while the kernel runs, so powering
+# off straight after the last write can lose it under load.
+lab_done() {
+    lab_msg "@@DONE $1"
+    read -t 60 reply <&3
+    poweroff -f
 }
 
 lab_finish() {
     lab_collect
-    lab_msg "@@DONE $1"
-    poweroff -f
+    lab_done "$1"
 }
