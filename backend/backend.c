@@ -150,12 +150,20 @@ static void xenstore_readable(void *data, uint32_t events)
 	}
 }
 
+/*
+ * Ports handled per loop round: the rest stay pending in the evtchn
+ * device, whose fd stays readable, so guests notifying without pause
+ * never starve XenStore, signals or DRM events.
+ */
+#define PORTS_PER_ROUND 64
+
 static void evtchn_readable(void *data, uint32_t events)
 {
 	struct vdispl_backend *b = data;
-	int port;
+	int port = -EAGAIN;
 
-	while ((port = vdispl_evtchn_next_pending(b->evtchn)) >= 0) {
+	for (int n = 0; n < PORTS_PER_ROUND && (port = vdispl_evtchn_next_pending(b->evtchn)) >= 0;
+	     n++) {
 		bool known = false;
 
 		for (struct vdispl_device *d = b->devices; d && !known; d = d->next)
@@ -163,7 +171,7 @@ static void evtchn_readable(void *data, uint32_t events)
 		if (!known)
 			vdispl_log(DEBUG, NULL, "event on unknown port %d", port);
 	}
-	if (port != -EAGAIN)
+	if (port < 0 && port != -EAGAIN)
 		vdispl_log_errno(ERROR, NULL, port, "reading event channels");
 }
 
@@ -190,7 +198,8 @@ void vdispl_backend_log_status(struct vdispl_backend *b)
 		   "status: devices=%u connectors=%u dbufs=%u fbs=%u grants_mapped=%llu "
 		   "grants_remapped=%llu grants_shared=%llu flips=%llu zero_copy_dbufs=%llu "
 		   "dma_segments=%llu bytes_copied=%llu dmabuf_releases=%llu "
-		   "dbuf_create_cpu_us=%llu dbuf_create_pages=%llu cpu_us=%llu",
+		   "dbuf_create_cpu_us=%llu dbuf_create_pages=%llu cpu_us=%llu "
+		   "ring_passes_cut=%llu log_suppressed=%llu",
 		   devices, connectors, dbufs, fbs,
 		   (unsigned long long)(vdispl_gnttab_mapped_total() + imports.module_pages),
 		   (unsigned long long)imports.module_remapped,
@@ -200,7 +209,9 @@ void vdispl_backend_log_status(struct vdispl_backend *b)
 		   (unsigned long long)vdispl_output_bytes_copied(),
 		   (unsigned long long)imports.module_releases, (unsigned long long)create_us,
 		   (unsigned long long)create_pages,
-		   (unsigned long long)cpu.tv_sec * 1000000u + (unsigned long long)cpu.tv_nsec / 1000u);
+		   (unsigned long long)cpu.tv_sec * 1000000u + (unsigned long long)cpu.tv_nsec / 1000u,
+		   (unsigned long long)b->ring_passes_cut,
+		   (unsigned long long)vdispl_ratelimit_suppressed_total());
 }
 
 static void signal_readable(void *data, uint32_t events)
@@ -280,6 +291,8 @@ int vdispl_backend_create(const struct vdispl_config *config, struct vdispl_back
 		return -ENOMEM;
 	b->config = *config;
 	b->signal_fd = -1;
+	b->buffer_totals.max_buffers = config->max_total_buffers;
+	b->buffer_totals.max_pages = config->max_total_pages;
 	b->loop = vdispl_loop_create();
 	if (!b->loop) {
 		ret = -errno;

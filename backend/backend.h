@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "backend/buffers.h"
 #include "backend/config.h"
 #include "backend/import/import.h"
 #include "common/loop.h"
@@ -36,6 +37,8 @@ struct vdispl_backend {
 	int signal_fd;
 	bool quit;
 	uint64_t flips;      /* flips shown on every output since start */
+	struct vdispl_buffer_totals buffer_totals; /* every device's, against the caps */
+	uint64_t ring_passes_cut; /* ring passes that ended on their budget */
 };
 
 /* The signals above, which the loop takes through a signalfd. */
@@ -56,13 +59,16 @@ void vdispl_backend_destroy(struct vdispl_backend *b);
 /*
  * Log "status: devices=N connectors=N dbufs=N fbs=N grants_mapped=N
  * grants_remapped=N grants_shared=N flips=N zero_copy_dbufs=N dma_segments=N bytes_copied=N
- * dmabuf_releases=N dbuf_create_cpu_us=N dbuf_create_pages=N cpu_us=N": grant
+ * dmabuf_releases=N dbuf_create_cpu_us=N dbuf_create_pages=N cpu_us=N
+ * ring_passes_cut=N log_suppressed=N": grant
  * pages mapped for us right now (through gntdev or, until their importers
  * let go, the vdispl-dmabuf module), second mappings of the module's
  * (importers' vmaps, our mmaps), and pages shared (backend-allocated buffers);
  * live buffers imported as dma-bufs and their bus segments; since start:
  * octets copied out of guest buffers, dma-bufs the module released, the
- * CPU time and pages of DBUF_CREATE, and the process's CPU time.
+ * CPU time and pages of DBUF_CREATE, the process's CPU time, ring passes
+ * cut short by their budget and guest-caused messages the rate limit
+ * dropped.
  */
 void vdispl_backend_log_status(struct vdispl_backend *b);
 

@@ -9,7 +9,6 @@
 #include "protocol/format.h"
 #include "common/grant-directory.h"
 #include "common/log.h"
-#include "protocol/status.h"
 
 /* The directory walk, logging what went wrong on the way. */
 static int walk_directory(struct vdispl_buffers *bufs, grant_ref_t first, uint32_t num_grefs,
@@ -20,8 +19,8 @@ static int walk_directory(struct vdispl_buffers *bufs, grant_ref_t first, uint32
 					      num_grefs, grefs, fill, &bad_page);
 
 	if (ret && bad_page)
-		vdispl_log(WARN, bufs->import.tag, "mapping directory page gref %u: status %d", bad_page,
-			   ret);
+		vdispl_log_errno_limited(WARN, bufs->import.guest_log, bufs->import.tag, ret,
+					 "mapping directory page gref %u", bad_page);
 	return ret;
 }
 
@@ -73,6 +72,41 @@ int vdispl_dbuf_create(struct vdispl_buffers *bufs, const struct vdispl_dbuf_cre
 	return ret;
 }
 
+/* May this device hold one more buffer of @pages pages? 0 or -errno, logged. */
+static int check_caps(struct vdispl_buffers *bufs, uint32_t pages)
+{
+	const struct vdispl_limits *limits = bufs->limits;
+	struct vdispl_buffer_totals *totals = bufs->totals;
+	struct vdispl_import_device *dev = &bufs->import;
+
+	if (bufs->num_dbufs >= limits->max_buffers) {
+		vdispl_log_limited(WARN, dev->guest_log, dev->tag,
+				   "buffer refused: the guest holds max-buffers = %u already",
+				   limits->max_buffers);
+		return -ENOSPC;
+	}
+	if (bufs->pages + pages > limits->max_pages) {
+		vdispl_log_limited(WARN, dev->guest_log, dev->tag,
+				   "buffer of %u pages refused: %llu of max-pages = %u in use", pages,
+				   (unsigned long long)bufs->pages, limits->max_pages);
+		return -ENOMEM;
+	}
+	if (totals->buffers >= totals->max_buffers) {
+		vdispl_log_limited(WARN, dev->guest_log, dev->tag,
+				   "buffer refused: all guests hold max-total-buffers = %u already",
+				   totals->max_buffers);
+		return -ENOSPC;
+	}
+	if (totals->pages + pages > totals->max_pages) {
+		vdispl_log_limited(WARN, dev->guest_log, dev->tag,
+				   "buffer of %u pages refused: all guests hold %llu of "
+				   "max-total-pages = %u", pages, (unsigned long long)totals->pages,
+				   totals->max_pages);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
 static int dbuf_create(struct vdispl_buffers *bufs, const struct vdispl_dbuf_create *params)
 {
 	struct vdispl_import_device *dev = &bufs->import;
@@ -82,17 +116,14 @@ static int dbuf_create(struct vdispl_buffers *bufs, const struct vdispl_dbuf_cre
 	int ret;
 
 	if (dbuf_find(bufs, params->dbuf_cookie))
-		return -XEN_EEXIST;
-	if (bufs->pages + params->num_grefs > bufs->max_pages) {
-		vdispl_log(WARN, dev->tag, "buffer of %u pages refused: %llu of %llu in use",
-			   params->num_grefs, (unsigned long long)bufs->pages,
-			   (unsigned long long)bufs->max_pages);
-		return -XEN_ENOMEM;
-	}
+		return -EEXIST;
+	ret = check_caps(bufs, params->num_grefs);
+	if (ret)
+		return ret;
 	dbuf = calloc(1, sizeof(*dbuf));
 	grefs = calloc(params->num_grefs, sizeof(*grefs));
 	if (!dbuf || !grefs) {
-		ret = -XEN_ENOMEM;
+		ret = -ENOMEM;
 		goto out;
 	}
 	dbuf->bufs = bufs;
@@ -105,10 +136,8 @@ static int dbuf_create(struct vdispl_buffers *bufs, const struct vdispl_dbuf_cre
 	}
 	ret = vdispl_import_buffer_create(dev, name, params->backend_alloc, params->num_grefs,
 					  grefs, &dbuf->mem);
-	if (ret) {
-		ret = vdispl_status_from_errno(ret);
+	if (ret)
 		goto out;
-	}
 	if (params->backend_alloc) {
 		/* Our references go into the directory the guest gave us. */
 		ret = walk_directory(bufs, params->gref_directory, params->num_grefs, grefs, true);
@@ -118,6 +147,9 @@ static int dbuf_create(struct vdispl_buffers *bufs, const struct vdispl_dbuf_cre
 		}
 	}
 	bufs->pages += params->num_grefs;
+	bufs->num_dbufs++;
+	bufs->totals->pages += params->num_grefs;
+	bufs->totals->buffers++;
 	dbuf->next = bufs->dbufs;
 	bufs->dbufs = dbuf;
 	vdispl_log(DEBUG, dev->tag, "%s: %ux%u %u bpp", name, params->width, params->height,
@@ -137,6 +169,7 @@ static void fb_unlink(struct vdispl_buffers *bufs, struct vdispl_fb *fb)
 			break;
 		}
 	}
+	bufs->num_fbs--;
 	free(fb);
 }
 
@@ -148,6 +181,9 @@ static void dbuf_free(struct vdispl_buffers *bufs, struct vdispl_dbuf *dbuf)
 		vdispl_log_errno(ERROR, bufs->import.tag, ret, "releasing dbuf %#llx",
 				 (unsigned long long)dbuf->params.dbuf_cookie);
 	bufs->pages -= dbuf->params.num_grefs;
+	bufs->num_dbufs--;
+	bufs->totals->pages -= dbuf->params.num_grefs;
+	bufs->totals->buffers--;
 	free(dbuf);
 }
 
@@ -158,7 +194,7 @@ int vdispl_dbuf_destroy(struct vdispl_buffers *bufs, uint64_t cookie,
 	struct vdispl_fb *fb, *next;
 
 	if (!dbuf)
-		return -XEN_ENOENT;
+		return -ENOENT;
 	/* The mainline frontend detaches first; a hostile one may not. */
 	for (fb = bufs->fbs; fb; fb = next) {
 		next = fb->next;
@@ -184,20 +220,27 @@ int vdispl_fb_attach(struct vdispl_buffers *bufs, const struct vdispl_fb_attach 
 	uint32_t stride;
 
 	if (!dbuf)
-		return -XEN_ENOENT;
+		return -ENOENT;
 	if (vdispl_fb_find(bufs, params->fb_cookie))
-		return -XEN_EEXIST;
+		return -EEXIST;
+	if (bufs->num_fbs >= bufs->limits->max_framebuffers) {
+		vdispl_log_limited(WARN, bufs->import.guest_log, bufs->import.tag,
+				   "framebuffer refused: the guest holds max-framebuffers = %u already",
+				   bufs->limits->max_framebuffers);
+		return -ENOSPC;
+	}
 	stride = vdispl_fb_stride(&dbuf->params, params);
 	if (!stride)
-		return -XEN_EINVAL;
+		return -EINVAL;
 	fb = calloc(1, sizeof(*fb));
 	if (!fb)
-		return -XEN_ENOMEM;
+		return -ENOMEM;
 	fb->params = *params;
 	fb->dbuf = dbuf;
 	fb->stride = stride;
 	fb->next = bufs->fbs;
 	bufs->fbs = fb;
+	bufs->num_fbs++;
 	return 0;
 }
 
@@ -206,7 +249,7 @@ int vdispl_fb_detach(struct vdispl_buffers *bufs, uint64_t cookie)
 	struct vdispl_fb *fb = vdispl_fb_find(bufs, cookie);
 
 	if (!fb)
-		return -XEN_ENOENT;
+		return -ENOENT;
 	fb_unlink(bufs, fb);
 	return 0;
 }
@@ -235,12 +278,8 @@ void vdispl_buffers_finish(struct vdispl_buffers *bufs)
 void vdispl_buffers_count(const struct vdispl_buffers *bufs, unsigned int *dbufs,
 			  unsigned int *fbs)
 {
-	*dbufs = 0;
-	*fbs = 0;
-	for (const struct vdispl_dbuf *d = bufs->dbufs; d; d = d->next)
-		(*dbufs)++;
-	for (const struct vdispl_fb *f = bufs->fbs; f; f = f->next)
-		(*fbs)++;
+	*dbufs = bufs->num_dbufs;
+	*fbs = bufs->num_fbs;
 }
 
 /* The CPU view of a framebuffer, mapped the first time an output needs it. */
@@ -288,7 +327,7 @@ int vdispl_buffers_write_edid(struct vdispl_buffers *bufs, grant_ref_t first, ui
 	int ret;
 
 	if (!grefs)
-		return -XEN_ENOMEM;
+		return -ENOMEM;
 	ret = walk_directory(bufs, first, num_grefs, grefs, false);
 	if (ret)
 		goto out;
@@ -296,10 +335,8 @@ int vdispl_buffers_write_edid(struct vdispl_buffers *bufs, grant_ref_t first, ui
 	num_grefs = (size + VDISPL_XEN_PAGE_SIZE - 1) / VDISPL_XEN_PAGE_SIZE;
 	ret = vdispl_gnttab_map(bufs->import.gnttab, bufs->import.domid, num_grefs, grefs, true,
 				&map);
-	if (ret) {
-		ret = vdispl_status_from_errno(ret);
+	if (ret)
 		goto out;
-	}
 	memcpy(map, edid, size);
 	vdispl_gnttab_unmap(bufs->import.gnttab, map, num_grefs);
 out:

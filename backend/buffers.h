@@ -17,6 +17,7 @@
 
 #include <stdint.h>
 
+#include "backend/config.h"
 #include "backend/import/import.h"
 #include "backend/output/output.h"
 #include "common/pixel.h"
@@ -39,22 +40,36 @@ struct vdispl_fb {
 	uint32_t stride;
 };
 
+/* What every device's buffers together hold, against the daemon-wide caps. */
+struct vdispl_buffer_totals {
+	uint64_t buffers;
+	uint64_t pages;
+	uint32_t max_buffers;
+	uint32_t max_pages;
+};
+
 /* What buffers of one device share. */
 struct vdispl_buffers {
-	struct vdispl_import_device import; /* handles, domid, log tag */
-	uint64_t max_pages;		    /* cap on the pages of this device's dbufs */
-	uint64_t pages;			    /* of its dbufs now */
+	struct vdispl_import_device import;   /* handles, domid, log tag */
+	const struct vdispl_limits *limits;   /* the device's caps */
+	struct vdispl_buffer_totals *totals; /* the daemon's */
+	uint64_t pages;			      /* of its dbufs now */
+	uint32_t num_dbufs;
+	uint32_t num_fbs;
 	struct vdispl_dbuf *dbufs;
 	struct vdispl_fb *fbs;
 };
 
-/* DBUF_CREATE. Returns 0 or a negative Xen status. */
+/*
+ * DBUF_CREATE. Returns 0 or -errno: -ENOSPC past the device's or the
+ * daemon's cap on buffers, -ENOMEM past a cap on pages.
+ */
 int vdispl_dbuf_create(struct vdispl_buffers *bufs, const struct vdispl_dbuf_create *params);
 /* DBUF_DESTROY: also detaches its framebuffers, calling @fb_gone for each. */
 int vdispl_dbuf_destroy(struct vdispl_buffers *bufs, uint64_t cookie,
 			void (*fb_gone)(void *data, uint64_t fb_cookie), void *data);
 
-/* FB_ATTACH / FB_DETACH. Return 0 or a negative Xen status. */
+/* FB_ATTACH / FB_DETACH. Return 0 or -errno (-ENOSPC past max-framebuffers). */
 int vdispl_fb_attach(struct vdispl_buffers *bufs, const struct vdispl_fb_attach *params);
 int vdispl_fb_detach(struct vdispl_buffers *bufs, uint64_t cookie);
 struct vdispl_fb *vdispl_fb_find(struct vdispl_buffers *bufs, uint64_t cookie);
@@ -81,8 +96,8 @@ void vdispl_fb_picture(struct vdispl_fb *fb, uint32_t x, uint32_t y,
 
 /*
  * GET_EDID: write @edid (@size octets) at the start of the guest buffer of
- * @num_grefs pages described by the directory at @first. Returns 0 or a
- * negative Xen status.
+ * @num_grefs pages described by the directory at @first. Returns 0 or
+ * -errno.
  */
 int vdispl_buffers_write_edid(struct vdispl_buffers *bufs, grant_ref_t first, uint32_t num_grefs,
 			      const void *edid, uint32_t size);

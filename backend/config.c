@@ -36,8 +36,21 @@ enum config_key {
 	KEY_KMS_LEGACY,
 	KEY_PNG_DIR,
 	KEY_PNG_EVERY,
+	/* Per device: [backend] or a section whose unique-id is "*". */
+	KEY_MAX_BUFFERS,
+	KEY_MAX_FRAMEBUFFERS,
+	KEY_MAX_PAGES,
+	KEY_MAX_WIDTH,
+	KEY_MAX_HEIGHT,
+	KEY_BE_ALLOC,
+	/* All guests together: [backend] only. */
+	KEY_MAX_TOTAL_BUFFERS,
+	KEY_MAX_TOTAL_PAGES,
 	KEY_COUNT,
 };
+
+#define FIRST_DEVICE_KEY KEY_MAX_BUFFERS
+#define FIRST_BACKEND_KEY KEY_MAX_TOTAL_BUFFERS
 
 #define KEY_BIT(key) (1u << (key))
 
@@ -47,6 +60,8 @@ struct current_section {
 	unsigned line;	     /* its header's, as far as we know */
 	char name[INIH_MAX_SECTION];
 	struct vdispl_output_config *output;
+	struct vdispl_limits *limits;
+	bool any_unique_id; /* [backend], or unique-id "*": per-device keys allowed */
 	uint32_t *set_mask;
 };
 
@@ -113,6 +128,16 @@ void vdispl_config_init(struct vdispl_config *config)
 	strcpy(config->defaults.drm_device, "/dev/dri/card0");
 	strcpy(config->defaults.png_dir, ".");
 	config->defaults.png_every = 0;
+	config->limits = (struct vdispl_limits){
+		.max_buffers = VDISPL_DEFAULT_MAX_BUFFERS,
+		.max_framebuffers = VDISPL_DEFAULT_MAX_FRAMEBUFFERS,
+		.max_pages = VDISPL_DEFAULT_MAX_PAGES,
+		.max_width = VDISPL_DEFAULT_MAX_WIDTH,
+		.max_height = VDISPL_DEFAULT_MAX_HEIGHT,
+		.be_alloc = false,
+	};
+	config->max_total_buffers = VDISPL_DEFAULT_MAX_TOTAL_BUFFERS;
+	config->max_total_pages = VDISPL_DEFAULT_MAX_TOTAL_PAGES;
 }
 
 /*
@@ -200,6 +225,8 @@ static int begin_backend(struct parse_state *st)
 		return fail_section(st, "duplicate section [backend]");
 	st->backend_seen = true;
 	st->cur.output = &st->config->defaults;
+	st->cur.limits = &st->config->limits;
+	st->cur.any_unique_id = true;
 	st->cur.set_mask = &st->backend_mask;
 	return 1;
 }
@@ -229,8 +256,11 @@ static int begin_guest(struct parse_state *st, const char *name)
 	if (find_section(config, s->domain, s->unique_id))
 		return fail_section(st, "duplicate section [%s]", name);
 	s->output = config->defaults;
+	s->limits = config->limits;
 	config->num_sections++;
 	st->cur.output = &s->output;
+	st->cur.limits = &s->limits;
+	st->cur.any_unique_id = !strcmp(s->unique_id, "*");
 	st->cur.set_mask = &s->set_mask;
 	return 1;
 
@@ -262,6 +292,14 @@ static const char *const key_names[KEY_COUNT] = {
 	[KEY_KMS_LEGACY] = "kms-legacy",
 	[KEY_PNG_DIR] = "png-dir",
 	[KEY_PNG_EVERY] = "png-every",
+	[KEY_MAX_BUFFERS] = "max-buffers",
+	[KEY_MAX_FRAMEBUFFERS] = "max-framebuffers",
+	[KEY_MAX_PAGES] = "max-pages",
+	[KEY_MAX_WIDTH] = "max-width",
+	[KEY_MAX_HEIGHT] = "max-height",
+	[KEY_BE_ALLOC] = "be-alloc",
+	[KEY_MAX_TOTAL_BUFFERS] = "max-total-buffers",
+	[KEY_MAX_TOTAL_PAGES] = "max-total-pages",
 };
 
 static int find_key(const char *name)
@@ -355,11 +393,31 @@ static int set_import(struct parse_state *st, const char *value)
 	return bad_value(st, key_names[KEY_IMPORT], value, "auto, module, gntdev-dmabuf or copy");
 }
 
+/* A cap: @min .. @max. */
+static int set_cap(struct parse_state *st, const char *name, const char *value, uint32_t min,
+		   uint32_t max, uint32_t *out)
+{
+	char expected[64];
+
+	if (!parse_u32(value, out) || *out < min || *out > max) {
+		snprintf(expected, sizeof(expected), "a decimal number from %u to %u", min, max);
+		return bad_value(st, name, value, expected);
+	}
+	return 1;
+}
+
 static int set_key(struct parse_state *st, enum config_key key, const char *value)
 {
 	struct vdispl_output_config *out = st->cur.output;
+	struct vdispl_limits *limits = st->cur.limits;
 	const char *name = key_names[key];
 
+	if (key >= FIRST_BACKEND_KEY && out != &st->config->defaults)
+		return fail(st, "'%s' counts all guests together: it belongs in [backend], not [%s]",
+			    name, st->cur.name);
+	if (key >= FIRST_DEVICE_KEY && !st->cur.any_unique_id)
+		return fail(st, "'%s' is per device: it belongs in [backend] or a section for "
+			    "unique-id *, not [%s]", name, st->cur.name);
 	switch (key) {
 	case KEY_IMPORT:
 		return set_import(st, value);
@@ -386,6 +444,24 @@ static int set_key(struct parse_state *st, enum config_key key, const char *valu
 		if (!parse_u32(value, &out->png_every))
 			return bad_value(st, name, value, "a decimal number below 2^32");
 		return 1;
+	case KEY_MAX_BUFFERS:
+		return set_cap(st, name, value, 1, UINT32_MAX, &limits->max_buffers);
+	case KEY_MAX_FRAMEBUFFERS:
+		return set_cap(st, name, value, 1, UINT32_MAX, &limits->max_framebuffers);
+	case KEY_MAX_PAGES:
+		return set_cap(st, name, value, 1, UINT32_MAX, &limits->max_pages);
+	case KEY_MAX_WIDTH:
+		return set_cap(st, name, value, 1, VDISPL_MAX_RESOLUTION, &limits->max_width);
+	case KEY_MAX_HEIGHT:
+		return set_cap(st, name, value, 1, VDISPL_MAX_RESOLUTION, &limits->max_height);
+	case KEY_BE_ALLOC:
+		if (!parse_bool(value, &limits->be_alloc))
+			return bad_value(st, name, value, "true, false, yes, no, 1 or 0");
+		return 1;
+	case KEY_MAX_TOTAL_BUFFERS:
+		return set_cap(st, name, value, 1, UINT32_MAX, &st->config->max_total_buffers);
+	case KEY_MAX_TOTAL_PAGES:
+		return set_cap(st, name, value, 1, UINT32_MAX, &st->config->max_total_pages);
 	case KEY_COUNT:
 		break;
 	}
@@ -579,6 +655,40 @@ static void apply_section(struct vdispl_output_config *out, const struct vdispl_
 		memcpy(out->png_dir, in->png_dir, sizeof(out->png_dir));
 	if (s->set_mask & KEY_BIT(KEY_PNG_EVERY))
 		out->png_every = in->png_every;
+}
+
+static void apply_limits(struct vdispl_limits *out, const struct vdispl_config_section *s)
+{
+	const struct vdispl_limits *in = &s->limits;
+
+	if (s->set_mask & KEY_BIT(KEY_MAX_BUFFERS))
+		out->max_buffers = in->max_buffers;
+	if (s->set_mask & KEY_BIT(KEY_MAX_FRAMEBUFFERS))
+		out->max_framebuffers = in->max_framebuffers;
+	if (s->set_mask & KEY_BIT(KEY_MAX_PAGES))
+		out->max_pages = in->max_pages;
+	if (s->set_mask & KEY_BIT(KEY_MAX_WIDTH))
+		out->max_width = in->max_width;
+	if (s->set_mask & KEY_BIT(KEY_MAX_HEIGHT))
+		out->max_height = in->max_height;
+	if (s->set_mask & KEY_BIT(KEY_BE_ALLOC))
+		out->be_alloc = in->be_alloc;
+}
+
+void vdispl_config_lookup_limits(const struct vdispl_config *config, uint32_t domid,
+				 const char *domain_name, struct vdispl_limits *out)
+{
+	char id[16];
+
+	snprintf(id, sizeof(id), "%u", domid);
+	*out = config->limits;
+	/* Only sections for unique-id "*" match a NULL unique-id: ranks 0 and 2. */
+	for (int rank = 0; rank <= 3; rank++) {
+		for (size_t i = 0; i < config->num_sections; i++) {
+			if (section_rank(&config->sections[i], id, domain_name, NULL) == rank)
+				apply_limits(out, &config->sections[i]);
+		}
+	}
 }
 
 void vdispl_config_lookup(const struct vdispl_config *config, uint32_t domid,

@@ -19,6 +19,10 @@
 //   output = headless
 //   png-dir = /var/lib/vdispl
 //   png-every = 30            ; write every 30th flip; 0: only on SIGUSR2
+//
+//   [guest2/*]                ; per-device keys: [backend] or [<domain>/*]
+//   be-alloc = yes            ; let guest2 have Dom0 allocate its buffers
+//   max-pages = 65536
 /*
  * Keys in a guest section override the [backend] defaults for connectors it
  * matches. The most specific section wins, key by key: name-or-id and
@@ -31,6 +35,11 @@
  * output (kms | headless), drm-device and png-dir (non-empty),
  * drm-connector (may be empty), kms-legacy (true false yes no 1 0, any
  * case), png-every (decimal, 0 .. 2^32-1). Each at most once per section.
+ *
+ * What a guest can make the daemon hold is capped (struct vdispl_limits);
+ * the defaults fit a legitimate guest with 8 connectors of 4K, triple
+ * buffered. Per device keys (below) go in [backend] or in a section whose
+ * unique-id is "*", since a device is not a connector.
  * Section names are "backend" or "<domain>/<unique-id>", each side "*" or
  * non-empty without whitespace or '/'; inih limits them to 49 characters
  * and lines to 198. A section is only seen, checked and recorded once it
@@ -39,6 +48,11 @@
  *
  * Parsing is pure (inih over a string) so it is unit-tested without files.
  */
+//   Per device: max-buffers, max-framebuffers, max-pages (decimal, at
+//   least 1), max-width and max-height (1 .. 16384; they also bound a
+//   buffer's size, at 4 octets a pixel), be-alloc (a boolean, default no:
+//   the guest may not have Dom0 allocate its buffers). For all guests
+//   together, in [backend] only: max-total-buffers, max-total-pages.
 #ifndef VDISPL_BACKEND_CONFIG_H
 #define VDISPL_BACKEND_CONFIG_H
 
@@ -79,16 +93,43 @@ struct vdispl_output_config {
 	uint32_t png_every;
 };
 
+/* What one guest device may make us hold (its section's or [backend]'s). */
+struct vdispl_limits {
+	uint32_t max_buffers;	   /* dbufs */
+	uint32_t max_framebuffers; /* fbs */
+	uint32_t max_pages;	   /* of its dbufs together */
+	uint32_t max_width;	   /* of a connector's resolution */
+	uint32_t max_height;
+	bool be_alloc;		   /* may it have Dom0 allocate buffers? */
+};
+
+#define VDISPL_DEFAULT_MAX_BUFFERS 256
+#define VDISPL_DEFAULT_MAX_FRAMEBUFFERS 256
+/* 8 connectors x 3 buffers x 3840x2160 XRGB (8100 pages), rounded up. */
+#define VDISPL_DEFAULT_MAX_PAGES 196608u
+#define VDISPL_DEFAULT_MAX_WIDTH 4096
+#define VDISPL_DEFAULT_MAX_HEIGHT 4096
+/* Below vm.max_map_count (65530) with room: a buffer takes a few mappings. */
+#define VDISPL_DEFAULT_MAX_TOTAL_BUFFERS 4096
+/* 2 GiB of guest pages mapped or shared at once, over every guest. */
+#define VDISPL_DEFAULT_MAX_TOTAL_PAGES 524288u
+/* displif's own bound on a resolution node (protocol/xenstore-value.h). */
+#define VDISPL_MAX_RESOLUTION 16384
+
 struct vdispl_config_section {
 	char domain[VDISPL_CONFIG_STR];    /* name, decimal id, or "*" */
 	char unique_id[VDISPL_CONFIG_STR]; /* or "*" */
 	/* Which keys this section set: only those override the defaults. */
 	uint32_t set_mask;
 	struct vdispl_output_config output;
+	struct vdispl_limits limits; /* only in sections whose unique-id is "*" */
 };
 
 struct vdispl_config {
 	enum vdispl_import_kind import;       /* [backend] import */
+	uint32_t max_total_buffers;	      /* [backend], over all guests */
+	uint32_t max_total_pages;
+	struct vdispl_limits limits;	      /* [backend], over built-in defaults */
 	struct vdispl_output_config defaults; /* [backend], over built-in defaults */
 	size_t num_sections;
 	struct vdispl_config_section sections[VDISPL_CONFIG_MAX_SECTIONS];
@@ -125,5 +166,13 @@ int vdispl_config_parse_file(struct vdispl_config *config, const char *path, cha
 void vdispl_config_lookup(const struct vdispl_config *config, uint32_t domid,
 			  const char *domain_name, const char *unique_id,
 			  struct vdispl_output_config *out);
+
+/*
+ * The limits for every device of domain @domid named @domain_name (may be
+ * NULL): [backend]'s, with the keys set by matching sections whose
+ * unique-id is "*" over them, the one naming the domain last.
+ */
+void vdispl_config_lookup_limits(const struct vdispl_config *config, uint32_t domid,
+				 const char *domain_name, struct vdispl_limits *out);
 
 #endif

@@ -14,6 +14,9 @@
 
 /* ---- setup ---- */
 
+/* Room for 32 octets of a guest's string, each escaped to at most 4. */
+#define GUEST_STRING_SHOWN (4 * 32 + 4)
+
 static int read_u32(struct vdispl_device *dev, const char *dir, const char *node, uint32_t *out)
 {
 	char path[320];
@@ -33,6 +36,7 @@ static int read_config(struct vdispl_connector *c, const char *dir)
 {
 	struct vdispl_device *dev = c->dev;
 	char path[320];
+	char shown[GUEST_STRING_SHOWN];
 	char *value;
 	int ret;
 
@@ -42,16 +46,27 @@ static int read_config(struct vdispl_connector *c, const char *dir)
 		return ret;
 	ret = vdispl_xs_parse_resolution(value, &c->width, &c->height);
 	if (ret)
-		vdispl_log(ERROR, c->tag, "bad resolution \"%.32s\"", value);
+		vdispl_log_limited(ERROR, &dev->guest_log, c->tag, "bad resolution \"%s\"",
+				   vdispl_log_escape(shown, sizeof(shown), value, 32, true));
 	free(value);
 	if (ret)
 		return ret;
+	/* The outputs size their own memory by it (headless: width x height x 4). */
+	if (c->width > dev->limits.max_width || c->height > dev->limits.max_height) {
+		vdispl_log_limited(ERROR, &dev->guest_log, c->tag,
+				   "resolution %ux%u refused: above max-width x max-height = %ux%u",
+				   c->width, c->height, dev->limits.max_width,
+				   dev->limits.max_height);
+		return -E2BIG;
+	}
 
 	/* unique-id is optional: without one, only "*" sections match. */
 	snprintf(path, sizeof(path), "%s/" XENDISPL_FIELD_UNIQUE_ID, dir);
 	if (vdispl_xs_read(dev->backend->xs, path, &value) == 0) {
 		if (vdispl_xs_parse_unique_id(value, c->unique_id))
-			vdispl_log(WARN, c->tag, "ignoring bad unique-id \"%.32s\"", value);
+			vdispl_log_limited(WARN, &dev->guest_log, c->tag,
+					   "ignoring bad unique-id \"%s\"",
+					   vdispl_log_escape(shown, sizeof(shown), value, 32, true));
 		free(value);
 	}
 	return 0;
@@ -133,16 +148,26 @@ static int create_output(struct vdispl_connector *c)
 		.done = output_done,
 		.done_data = c,
 	};
+	char shown[GUEST_STRING_SHOWN];
 	int ret;
 
 	vdispl_config_lookup(&dev->backend->config, dev->domid, dev->domain_name, c->unique_id,
 			     &config);
 	ret = vdispl_output_create(&params, &c->output);
 	if (ret)
-		vdispl_log_errno(ERROR, c->tag, ret, "no %s output for connector \"%s\" %ux%u",
-				 vdispl_output_kind_name(config.kind), c->unique_id, c->width,
-				 c->height);
+		vdispl_log_errno_limited(ERROR, &dev->guest_log, c->tag, ret,
+					 "no %s output for connector \"%s\" %ux%u",
+					 vdispl_output_kind_name(config.kind),
+					 vdispl_log_escape(shown, sizeof(shown), c->unique_id, 32, true),
+					 c->width, c->height);
 	return ret;
+}
+
+static void serve_more(void *data)
+{
+	struct vdispl_connector *c = data;
+
+	vdispl_device_serve(c->dev, c);
 }
 
 int vdispl_connector_create(struct vdispl_device *dev, uint32_t index,
@@ -150,6 +175,7 @@ int vdispl_connector_create(struct vdispl_device *dev, uint32_t index,
 {
 	struct vdispl_connector *c = calloc(1, sizeof(*c));
 	char dir[256];
+	char shown[GUEST_STRING_SHOWN];
 	int ret;
 
 	if (!c)
@@ -160,6 +186,12 @@ int vdispl_connector_create(struct vdispl_device *dev, uint32_t index,
 	c->evt_port = -1;
 	snprintf(c->tag, sizeof(c->tag), "%s/%u", dev->tag, index);
 	snprintf(dir, sizeof(dir), "%s/%u", dev->fe_path, index);
+	c->serve_more = vdispl_loop_add_wakeup(dev->backend->loop, serve_more, c);
+	if (!c->serve_more) {
+		ret = -errno;
+		free(c);
+		return ret;
+	}
 
 	ret = read_config(c, dir);
 	if (!ret)
@@ -172,7 +204,8 @@ int vdispl_connector_create(struct vdispl_device *dev, uint32_t index,
 		vdispl_connector_destroy(c);
 		return ret;
 	}
-	vdispl_log(INFO, c->tag, "connected: \"%s\" %ux%u, ports %d/%d", c->unique_id, c->width,
+	vdispl_log(INFO, c->tag, "connected: \"%s\" %ux%u, ports %d/%d",
+		   vdispl_log_escape(shown, sizeof(shown), c->unique_id, 32, true), c->width,
 		   c->height, c->req_port, c->evt_port);
 	*out = c;
 	return 0;
@@ -185,6 +218,7 @@ void vdispl_connector_destroy(struct vdispl_connector *c)
 	if (!c)
 		return;
 	dev = c->dev;
+	vdispl_loop_remove(c->serve_more);
 	vdispl_output_destroy(c->output);
 	if (c->req_port >= 0)
 		vdispl_evtchn_unbind(dev->backend->evtchn, (uint32_t)c->req_port);
@@ -217,11 +251,12 @@ static void answer(struct vdispl_connector *c, const struct xendispl_req *wire)
 	status = vdispl_request_decode(wire, &ctx, &req);
 	resp.id = req.id;
 	resp.operation = req.operation;
+	/* Decode speaks the wire's status already; our code speaks errno. */
 	if (status == 0)
-		status = vdispl_request_handle(c, &req, &resp);
+		status = vdispl_status_from_errno(vdispl_request_handle(c, &req, &resp));
 	else
-		vdispl_log(WARN, c->tag, "%s id %u rejected: %d", vdispl_op_name(req.operation),
-			   req.id, status);
+		vdispl_log_limited(WARN, &c->dev->guest_log, c->tag, "%s id %u rejected: status %d",
+				   vdispl_op_name(req.operation), req.id, status);
 	resp.status = status;
 	memcpy(RING_GET_RESPONSE(&c->ring, c->ring.rsp_prod_pvt), &resp, sizeof(resp));
 	c->ring.rsp_prod_pvt++;
@@ -229,6 +264,7 @@ static void answer(struct vdispl_connector *c, const struct xendispl_req *wire)
 
 int vdispl_connector_serve(struct vdispl_connector *c)
 {
+	unsigned int budget = VDISPL_REQUESTS_PER_PASS;
 	int more, notify;
 
 	do {
@@ -241,22 +277,34 @@ int vdispl_connector_serve(struct vdispl_connector *c)
 				   rp - c->ring.req_cons, RING_SIZE(&c->ring));
 			return -EPROTO;
 		}
-		while (c->ring.req_cons != rp) {
+		while (c->ring.req_cons != rp && budget) {
 			struct xendispl_req wire;
 
 			if (RING_REQUEST_CONS_OVERFLOW(&c->ring, c->ring.req_cons))
 				break;
 			RING_COPY_REQUEST(&c->ring, c->ring.req_cons, &wire);
 			c->ring.req_cons++;
+			budget--;
 			answer(c, &wire);
 		}
 		RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&c->ring, notify);
 		if (notify)
 			vdispl_evtchn_notify(c->dev->backend->evtchn, (uint32_t)c->req_port);
+		if (!budget) {
+			/*
+			 * A frontend refilling its ring as fast as answers
+			 * appear would keep us here for ever: the rest waits
+			 * for a later loop round, behind every other source.
+			 */
+			c->dev->backend->ring_passes_cut++;
+			vdispl_loop_wake(c->serve_more);
+			return 0;
+		}
 		RING_FINAL_CHECK_FOR_REQUESTS(&c->ring, more);
 	} while (more);
 	return 0;
 }
+
 
 /* ---- showing pictures ---- */
 
@@ -265,7 +313,8 @@ static void send_flip_event(struct vdispl_connector *c, uint64_t fb_cookie)
 	int ret = vdispl_event_ring_put_pg_flip(&c->events, fb_cookie);
 
 	if (ret) {
-		vdispl_log(WARN, c->tag, "event page full: frontend is not consuming events");
+		vdispl_log_limited(WARN, &c->dev->guest_log, c->tag,
+				   "event page full: frontend is not consuming events");
 		return;
 	}
 	vdispl_log(DEBUG, c->tag, "flip event id %u for fb %#llx", (unsigned)(uint16_t)(c->events.next_id - 1),
@@ -287,7 +336,7 @@ static void issue_flip(struct vdispl_connector *c, uint64_t fb_cookie)
 	ret = c->output->impl->flip(c->output, &picture);
 	if (ret) {
 		/* Never leave the guest waiting: report the flip done as it is. */
-		vdispl_log_errno(WARN, c->tag, ret, "flip not shown");
+		vdispl_log_errno_limited(WARN, &c->dev->guest_log, c->tag, ret, "flip not shown");
 		send_flip_event(c, fb_cookie);
 		return;
 	}
@@ -314,7 +363,7 @@ static void output_done(void *data)
 int vdispl_connector_page_flip(struct vdispl_connector *c, uint64_t fb_cookie)
 {
 	if (!vdispl_fb_find(&c->dev->buffers, fb_cookie))
-		return -XEN_ENOENT;
+		return -ENOENT;
 	if (!c->enabled) {
 		/* Nothing to show it on: the flip is done as far as anyone can see. */
 		send_flip_event(c, fb_cookie);
@@ -345,13 +394,13 @@ int vdispl_connector_set_config(struct vdispl_connector *c, const struct vdispl_
 	}
 	fb = vdispl_fb_find(&c->dev->buffers, sc->fb_cookie);
 	if (!fb)
-		return -XEN_ENOENT;
+		return -ENOENT;
 	c->view_x = sc->x;
 	c->view_y = sc->y;
 	vdispl_fb_picture(fb, c->view_x, c->view_y, &picture);
 	ret = c->output->impl->enable(c->output, &picture);
 	if (ret)
-		return vdispl_status_from_errno(ret);
+		return ret;
 	c->enabled = true;
 	vdispl_log(INFO, c->tag, "display on: fb %ux%u %.4s", fb->params.width, fb->params.height,
 		   (const char *)&fb->params.fourcc);

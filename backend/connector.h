@@ -21,6 +21,14 @@
 #include "protocol/xenstore-value.h"
 
 struct vdispl_device;
+struct vdispl_loop_source;
+
+/*
+ * Requests served per pass over one ring: enough for a whole frame's worth
+ * of a legitimate guest (create, attach, set-config, flip for 8 connectors),
+ * small enough that one guest's flood never holds the loop for long.
+ */
+#define VDISPL_REQUESTS_PER_PASS 64
 
 struct vdispl_connector {
 	struct vdispl_device *dev;
@@ -36,6 +44,7 @@ struct vdispl_connector {
 	struct vdispl_event_ring events;
 	int req_port; /* local event channel ports, -1 when unbound */
 	int evt_port;
+	struct vdispl_loop_source *serve_more; /* the ring's rest, past a pass's budget */
 
 	struct vdispl_output *output;
 	bool enabled;
@@ -60,8 +69,10 @@ int vdispl_connector_create(struct vdispl_device *dev, uint32_t index,
 void vdispl_connector_destroy(struct vdispl_connector *c);
 
 /*
- * Serve every request waiting on the ring. Returns 0, or -EPROTO when the
- * frontend broke the ring protocol: the device must be disconnected.
+ * Serve the requests waiting on the ring, at most VDISPL_REQUESTS_PER_PASS;
+ * the rest are served from a later loop round (vdispl_device_serve()).
+ * Returns 0, or -EPROTO when the frontend broke the ring protocol: the
+ * device must be disconnected.
  */
 int vdispl_connector_serve(struct vdispl_connector *c);
 
@@ -74,9 +85,10 @@ void vdispl_connector_fb_gone(struct vdispl_connector *c, uint64_t fb_cookie);
 
 /*
  * Handle one decoded request that arrived on @c's ring; fills the response
- * body (status, GET_EDID's edid_sz). requests.c.
+ * body (GET_EDID's edid_sz). Returns 0 or -errno, which becomes the wire
+ * status where the response is written. requests.c.
  */
-int32_t vdispl_request_handle(struct vdispl_connector *c, const struct vdispl_request *req,
+int vdispl_request_handle(struct vdispl_connector *c, const struct vdispl_request *req,
 			      struct xendispl_resp *resp);
 
 #endif

@@ -9,10 +9,6 @@
 #include "common/log.h"
 #include "backend/xenbus.h"
 
-/* One buffer: a 4096x4096 XRGB8888 picture. */
-#define DEFAULT_MAX_BUFFER_SIZE (64u << 20)
-/* Per device: a guest's whole default grant table (64 frames of 512). */
-#define DEFAULT_MAX_PAGES 32768u
 
 static int read_node(struct vdispl_device *dev, const char *dir, const char *node, char **value)
 {
@@ -66,8 +62,10 @@ int vdispl_device_create(struct vdispl_backend *backend, uint32_t domid, uint32_
 			 struct vdispl_device **out)
 {
 	struct vdispl_device *dev = calloc(1, sizeof(*dev));
+	char shown[4 * sizeof(dev->domain_name) + 4];
 	char path[160];
 	char *value;
+	uint64_t size;
 	int ret;
 
 	if (!dev)
@@ -75,7 +73,6 @@ int vdispl_device_create(struct vdispl_backend *backend, uint32_t domid, uint32_
 	dev->backend = backend;
 	dev->domid = domid;
 	dev->devid = devid;
-	dev->max_buffer_size = DEFAULT_MAX_BUFFER_SIZE;
 	snprintf(dev->tag, sizeof(dev->tag), "dom%u/vdispl%u", domid, devid);
 	snprintf(dev->be_path, sizeof(dev->be_path), "%s/%u/%u", backend->base_path, domid, devid);
 	/*
@@ -95,8 +92,14 @@ int vdispl_device_create(struct vdispl_backend *backend, uint32_t domid, uint32_
 	dev->buffers.import.import = backend->import;
 	dev->buffers.import.domid = domid;
 	dev->buffers.import.tag = dev->tag;
-	dev->buffers.max_pages = DEFAULT_MAX_PAGES;
-	ret = vdispl_gnttab_open(&dev->buffers.import.gnttab);
+	dev->buffers.import.guest_log = &dev->guest_log;
+	vdispl_config_lookup_limits(&backend->config, domid, dev->domain_name, &dev->limits);
+	/* No buffer need be larger than the largest picture a connector shows. */
+	size = (uint64_t)dev->limits.max_width * dev->limits.max_height * 4u;
+	dev->max_buffer_size = size > UINT32_MAX ? UINT32_MAX : (uint32_t)size;
+	dev->buffers.limits = &dev->limits;
+	dev->buffers.totals = &backend->buffer_totals;
+	ret = vdispl_gnttab_open(dev->tag, &dev->buffers.import.gnttab);
 	if (ret) {
 		vdispl_log_errno(ERROR, dev->tag, ret, "opening gntdev");
 		goto err_gnttab;
@@ -108,7 +111,9 @@ int vdispl_device_create(struct vdispl_backend *backend, uint32_t domid, uint32_
 		goto err_watch;
 	}
 	dev->written_state = VDISPL_XENBUS_UNKNOWN;
-	vdispl_log(INFO, dev->tag, "new device of guest \"%s\"", dev->domain_name);
+	vdispl_log(INFO, dev->tag, "new device of guest \"%s\"",
+		   vdispl_log_escape(shown, sizeof(shown), dev->domain_name, sizeof(dev->domain_name),
+				     true));
 	*out = dev;
 	return 0;
 
@@ -136,6 +141,7 @@ void vdispl_device_disconnect(struct vdispl_device *dev)
 
 static int read_be_alloc(struct vdispl_device *dev)
 {
+	char shown[4 * 16 + 4];
 	char *value = NULL;
 	int ret;
 
@@ -144,8 +150,15 @@ static int read_be_alloc(struct vdispl_device *dev)
 		return ret;
 	ret = vdispl_xs_parse_be_alloc(value, &dev->be_alloc);
 	if (ret)
-		vdispl_log(ERROR, dev->tag, "bad be-alloc \"%.16s\"", value);
+		vdispl_log(ERROR, dev->tag, "bad be-alloc \"%s\"",
+			   vdispl_log_escape(shown, sizeof(shown), value, 16, true));
 	free(value);
+	if (!ret && dev->be_alloc && !dev->limits.be_alloc) {
+		/* Dom0 pages the guest keeps mapped are Dom0's to give, not the guest's to take. */
+		vdispl_log(ERROR, dev->tag, "the guest asks for be-alloc, which is off for it: "
+			   "set be-alloc = yes in [backend] or its section for unique-id *");
+		return -EACCES;
+	}
 	return ret;
 }
 
@@ -231,17 +244,22 @@ void vdispl_device_reconcile(struct vdispl_device *dev)
 		write_state(dev, step.write);
 }
 
+void vdispl_device_serve(struct vdispl_device *dev, struct vdispl_connector *c)
+{
+	if (vdispl_connector_serve(c)) {
+		/* A frontend that breaks the ring loses its connection. */
+		vdispl_device_disconnect(dev);
+		write_state(dev, VDISPL_XENBUS_CLOSING);
+	}
+}
+
 bool vdispl_device_port_event(struct vdispl_device *dev, uint32_t port)
 {
 	for (uint32_t i = 0; i < dev->num_connectors; i++) {
 		struct vdispl_connector *c = dev->connectors[i];
 
 		if (c->req_port >= 0 && (uint32_t)c->req_port == port) {
-			if (vdispl_connector_serve(c)) {
-				/* A frontend that breaks the ring loses its connection. */
-				vdispl_device_disconnect(dev);
-				write_state(dev, VDISPL_XENBUS_CLOSING);
-			}
+			vdispl_device_serve(dev, c);
 			return true;
 		}
 		if (c->evt_port >= 0 && (uint32_t)c->evt_port == port)

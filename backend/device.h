@@ -36,7 +36,9 @@ struct vdispl_device {
 	enum vdispl_xenbus_state frontend_seen; /* at the last reconcile */
 	bool connected;
 	bool be_alloc;
-	uint32_t max_buffer_size;
+	struct vdispl_limits limits; /* from the configuration, at creation */
+	uint32_t max_buffer_size;    /* max-width x max-height x 4 */
+	struct vdispl_ratelimit guest_log; /* what the guest can make us log */
 	struct vdispl_buffers buffers;
 	uint32_t num_connectors;
 	struct vdispl_connector *connectors[VDISPL_MAX_CONNECTORS];
@@ -54,6 +56,9 @@ void vdispl_device_reconcile(struct vdispl_device *dev);
 
 /* An event channel port fired: serve the connector it belongs to. */
 bool vdispl_device_port_event(struct vdispl_device *dev, uint32_t port);
+
+/* Serve @c's ring; a protocol error disconnects the device (Closing). */
+void vdispl_device_serve(struct vdispl_device *dev, struct vdispl_connector *c);
 
 /* Unmap everything and turn the outputs off, e.g. after a protocol error. */
 void vdispl_device_disconnect(struct vdispl_device *dev);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * What each displif operation does, once decode has validated it. Statuses
- * are negative Xen errnos, ready for the wire.
+ * What each displif operation does, once decode has validated it. Results
+ * are -errno; connector.c turns them into the wire's Xen status.
  */
 #include <stdio.h>
 #include <string.h>
@@ -19,7 +19,7 @@ static void fb_gone(void *data, uint64_t fb_cookie)
 		vdispl_connector_fb_gone(dev->connectors[i], fb_cookie);
 }
 
-static int32_t get_edid(struct vdispl_connector *c, const struct vdispl_get_edid *req,
+static int get_edid(struct vdispl_connector *c, const struct vdispl_get_edid *req,
 			struct xendispl_resp *resp)
 {
 	uint8_t edid[VDISPL_EDID_BLOCK_SIZE];
@@ -31,8 +31,9 @@ static int32_t get_edid(struct vdispl_connector *c, const struct vdispl_get_edid
 	ret = vdispl_edid_build(edid, c->width, c->height, 60, name,
 				(c->dev->domid << 16) | (c->dev->devid << 4) | c->index);
 	if (ret < 0) {
-		vdispl_log(WARN, c->tag, "no EDID can describe %ux%u", c->width, c->height);
-		return -XEN_EINVAL;
+		vdispl_log_limited(WARN, &c->dev->guest_log, c->tag, "no EDID can describe %ux%u",
+				   c->width, c->height);
+		return -EINVAL;
 	}
 	ret = vdispl_buffers_write_edid(&c->dev->buffers, req->gref_directory, req->num_grefs, edid,
 					sizeof(edid));
@@ -42,11 +43,11 @@ static int32_t get_edid(struct vdispl_connector *c, const struct vdispl_get_edid
 	return 0;
 }
 
-int32_t vdispl_request_handle(struct vdispl_connector *c, const struct vdispl_request *req,
-			      struct xendispl_resp *resp)
+int vdispl_request_handle(struct vdispl_connector *c, const struct vdispl_request *req,
+			  struct xendispl_resp *resp)
 {
 	struct vdispl_device *dev = c->dev;
-	int32_t status;
+	int status;
 
 	switch (req->operation) {
 	case XENDISPL_OP_DBUF_CREATE:
@@ -73,12 +74,12 @@ int32_t vdispl_request_handle(struct vdispl_connector *c, const struct vdispl_re
 		status = get_edid(c, &req->get_edid, resp);
 		break;
 	default:
-		status = -XEN_EOPNOTSUPP;
+		status = -EOPNOTSUPP;
 		break;
 	}
 	if (status)
-		vdispl_log(WARN, c->tag, "%s id %u failed: %d", vdispl_op_name(req->operation),
-			   req->id, status);
+		vdispl_log_errno_limited(WARN, &dev->guest_log, c->tag, status, "%s id %u failed",
+					 vdispl_op_name(req->operation), req->id);
 	else
 		vdispl_log(DEBUG, c->tag, "%s id %u ok", vdispl_op_name(req->operation), req->id);
 	return status;

@@ -19,10 +19,10 @@
 /*
  * Read the @num_grefs buffer references of the directory at @first, granted
  * by @domid, into @grefs; or, for a buffer we allocated (@fill), write
- * @grefs into the directory (its pages mapped writable). Returns 0 or a
- * negative Xen status, ready for the wire: -XEN_EINVAL for a malformed
- * directory, the mapping error of a page that could not be mapped (then
- * *@bad_page, if not NULL, is its reference).
+ * @grefs into the directory (its pages mapped writable). Returns 0 or
+ * -errno: -EINVAL for a malformed directory, the mapping error of a page
+ * that could not be mapped (then *@bad_page, if not NULL, is its
+ * reference).
  */
 int vdispl_grant_directory_walk(struct vdispl_gnttab *gnttab, uint32_t domid,
 				vdispl_gref_t first, uint32_t num_grefs, vdispl_gref_t *grefs,

@@ -3,6 +3,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/timerfd.h>
 #include <unistd.h>
 
@@ -11,7 +12,7 @@
 struct vdispl_loop_source {
 	struct vdispl_loop *loop;
 	int fd;
-	bool owns_fd; /* timers own their timerfd */
+	bool owns_fd; /* timers and wakeups own their timerfd or eventfd */
 	bool removed;
 	vdispl_loop_fd_fn fd_fn;
 	vdispl_loop_timer_fn timer_fn;
@@ -95,11 +96,11 @@ struct vdispl_loop_source *vdispl_loop_add_fd(struct vdispl_loop *loop, int fd, 
 	return source;
 }
 
-struct vdispl_loop_source *vdispl_loop_add_timer(struct vdispl_loop *loop,
-						 vdispl_loop_timer_fn fn, void *data)
+/* A source whose callback runs once its own fd (timerfd, eventfd) is read. */
+static struct vdispl_loop_source *add_owned(struct vdispl_loop *loop, int fd,
+					    vdispl_loop_timer_fn fn, void *data)
 {
 	struct vdispl_loop_source *source;
-	int fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 
 	if (fd < 0)
 		return NULL;
@@ -115,6 +116,28 @@ struct vdispl_loop_source *vdispl_loop_add_timer(struct vdispl_loop *loop,
 	source->timer_fn = fn;
 	source->data = data;
 	return source;
+}
+
+struct vdispl_loop_source *vdispl_loop_add_timer(struct vdispl_loop *loop,
+						 vdispl_loop_timer_fn fn, void *data)
+{
+	return add_owned(loop, timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK), fn,
+			 data);
+}
+
+struct vdispl_loop_source *vdispl_loop_add_wakeup(struct vdispl_loop *loop,
+						  vdispl_loop_timer_fn fn, void *data)
+{
+	return add_owned(loop, eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK), fn, data);
+}
+
+void vdispl_loop_wake(struct vdispl_loop_source *wakeup)
+{
+	uint64_t one = 1;
+
+	/* Only EAGAIN can fail here: the counter is already far from zero. */
+	if (write(wakeup->fd, &one, sizeof(one)) < 0)
+		return;
 }
 
 int vdispl_loop_timer_arm(struct vdispl_loop_source *timer, uint32_t ms)

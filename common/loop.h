@@ -38,6 +38,16 @@ struct vdispl_loop_source *vdispl_loop_add_timer(struct vdispl_loop *loop,
 /* Fire @timer once after @ms milliseconds (0 disarms). Returns 0 or -errno. */
 int vdispl_loop_timer_arm(struct vdispl_loop_source *timer, uint32_t ms);
 
+/*
+ * A wakeup: @fn runs in a later dispatch round, once per vdispl_loop_wake()
+ * or fewer (wakes before it runs merge). Work that must yield to other
+ * sources (a guest's ring past its budget) goes on through one, behind
+ * whatever is ready now. Returns NULL with errno set on failure.
+ */
+struct vdispl_loop_source *vdispl_loop_add_wakeup(struct vdispl_loop *loop,
+						  vdispl_loop_timer_fn fn, void *data);
+void vdispl_loop_wake(struct vdispl_loop_source *wakeup);
+
 /* Stop watching and free the source. NULL is a no-op. */
 void vdispl_loop_remove(struct vdispl_loop_source *source);
 

@@ -10,13 +10,53 @@
 #include <xenevtchn.h>
 #include <xengnttab.h>
 #include <xenstore.h>
+#include <xentoollog.h>
 
+#include "common/log.h"
 #include "common/xen.h"
 
 /* libxen* report failure as -1 or NULL with errno; make sure it is not 0. */
 static int neg_errno(void)
 {
 	return errno ? -errno : -EIO;
+}
+
+/*
+ * libxen*'s own messages go through our log with the tag of what the
+ * handle serves (NULL: the daemon's), instead of untagged to stderr.
+ */
+struct vdispl_xtl {
+	xentoollog_logger base; /* first: libxen* hands us this pointer */
+	const char *tag;
+};
+
+static void xtl_vmessage(xentoollog_logger *logger, xentoollog_level level, int errnoval,
+			 const char *context, const char *format, va_list al)
+{
+	const struct vdispl_xtl *xtl = (const struct vdispl_xtl *)logger;
+	char text[512];
+
+	vsnprintf(text, sizeof(text), format, al);
+	if (level >= XTL_ERROR)
+		vdispl_log_errno(ERROR, xtl->tag, errnoval > 0 ? -errnoval : 0, "%s: %s",
+				 context ? context : "libxen", text);
+	else if (level >= XTL_WARN)
+		vdispl_log_errno(WARN, xtl->tag, errnoval > 0 ? -errnoval : 0, "%s: %s",
+				 context ? context : "libxen", text);
+	else
+		vdispl_log(DEBUG, xtl->tag, "%s: %s", context ? context : "libxen", text);
+}
+
+static void xtl_destroy(xentoollog_logger *logger)
+{
+}
+
+static void xtl_init(struct vdispl_xtl *xtl, const char *tag)
+{
+	xtl->base.vmessage = xtl_vmessage;
+	xtl->base.progress = NULL;
+	xtl->base.destroy = xtl_destroy;
+	xtl->tag = tag;
 }
 
 /* ---- XenStore ---- */
@@ -125,6 +165,7 @@ int vdispl_xs_next_watch(struct vdispl_xs *xs, char **block, const char **path,
 
 struct vdispl_evtchn {
 	xenevtchn_handle *h;
+	struct vdispl_xtl logger;
 };
 
 int vdispl_evtchn_open(struct vdispl_evtchn **out)
@@ -135,7 +176,8 @@ int vdispl_evtchn_open(struct vdispl_evtchn **out)
 		return -ENOMEM;
 	int fd, flags;
 
-	evtchn->h = xenevtchn_open(NULL, 0);
+	xtl_init(&evtchn->logger, NULL);
+	evtchn->h = xenevtchn_open(&evtchn->logger.base, 0);
 	if (!evtchn->h) {
 		int ret = neg_errno();
 
@@ -205,18 +247,20 @@ int vdispl_evtchn_next_pending(struct vdispl_evtchn *evtchn)
 
 struct vdispl_gnttab {
 	xengnttab_handle *h;
+	struct vdispl_xtl logger;
 	uint64_t mapped;
 };
 
 static uint64_t mapped_total;
 
-int vdispl_gnttab_open(struct vdispl_gnttab **out)
+int vdispl_gnttab_open(const char *tag, struct vdispl_gnttab **out)
 {
 	struct vdispl_gnttab *gnttab = calloc(1, sizeof(*gnttab));
 
 	if (!gnttab)
 		return -ENOMEM;
-	gnttab->h = xengnttab_open(NULL, 0);
+	xtl_init(&gnttab->logger, tag);
+	gnttab->h = xengnttab_open(&gnttab->logger.base, 0);
 	if (!gnttab->h) {
 		int ret = neg_errno();
 
@@ -287,17 +331,19 @@ uint64_t vdispl_gnttab_mapped_total(void)
 
 struct vdispl_gntshr {
 	xengntshr_handle *h;
+	struct vdispl_xtl logger;
 };
 
 static uint64_t shared_total;
 
-int vdispl_gntshr_open(struct vdispl_gntshr **out)
+int vdispl_gntshr_open(const char *tag, struct vdispl_gntshr **out)
 {
 	struct vdispl_gntshr *gntshr = calloc(1, sizeof(*gntshr));
 
 	if (!gntshr)
 		return -ENOMEM;
-	gntshr->h = xengntshr_open(NULL, 0);
+	xtl_init(&gntshr->logger, tag);
+	gntshr->h = xengntshr_open(&gntshr->logger.base, 0);
 	if (!gntshr->h) {
 		int ret = neg_errno();
 

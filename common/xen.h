@@ -74,7 +74,8 @@ int vdispl_evtchn_next_pending(struct vdispl_evtchn *evtchn);
 
 struct vdispl_gnttab;
 
-int vdispl_gnttab_open(struct vdispl_gnttab **out);
+/* @tag (kept, not copied; may be NULL) tags libxengnttab's own messages. */
+int vdispl_gnttab_open(const char *tag, struct vdispl_gnttab **out);
 /* Every mapping must have been unmapped before. */
 void vdispl_gnttab_close(struct vdispl_gnttab *gnttab);
 
@@ -108,7 +109,8 @@ uint64_t vdispl_gnttab_mapped_total(void);
 
 struct vdispl_gntshr;
 
-int vdispl_gntshr_open(struct vdispl_gntshr **out);
+/* @tag as for vdispl_gnttab_open(). */
+int vdispl_gntshr_open(const char *tag, struct vdispl_gntshr **out);
 /* Every shared page must have been unshared before. NULL is a no-op. */
 void vdispl_gntshr_close(struct vdispl_gntshr *gntshr);
 

@@ -19,7 +19,7 @@ static int gntalloc_create(struct vdispl_import_device *dev, uint32_t pages,
 	int ret;
 
 	if (!dev->gntshr) {
-		ret = vdispl_gntshr_open(&dev->gntshr);
+		ret = vdispl_gntshr_open(dev->tag, &dev->gntshr);
 		if (ret) {
 			vdispl_log_errno(ERROR, dev->tag, ret,
 					 "cannot share pages (xen-gntalloc loaded?)");
@@ -28,7 +28,8 @@ static int gntalloc_create(struct vdispl_import_device *dev, uint32_t pages,
 	}
 	ret = vdispl_gntshr_share(dev->gntshr, dev->domid, pages, true, grefs, &buf->map);
 	if (ret)
-		vdispl_log_errno(WARN, dev->tag, ret, "sharing %u pages%s", pages,
+		vdispl_log_errno_limited(WARN, dev->guest_log, dev->tag, ret, "sharing %u pages%s",
+					 pages,
 				 ret == -ENOSPC
 					 ? " (raise /sys/module/xen_gntalloc/parameters/limit)"
 					 : "");

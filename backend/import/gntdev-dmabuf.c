@@ -36,7 +36,7 @@ static int gntdev_dmabuf_probe(struct vdispl_import *import, char *why, size_t w
 		snprintf(why, why_size, "gntdev refuses dma-buf export in a PV Dom0");
 		return -EPERM;
 	}
-	ret = vdispl_gnttab_open(&gnttab);
+	ret = vdispl_gnttab_open(NULL, &gnttab);
 	if (ret) {
 		snprintf(why, why_size, "no gntdev (%s)", strerror(-ret));
 		return ret;

@@ -163,7 +163,8 @@ static int create_guest_buffer(struct vdispl_import_device *dev, const char *nam
 		add_reason(skipped, sizeof(skipped), ways[i].impl->name, strerror(-ret));
 		buf->dmabuf_fd = -1;
 	}
-	vdispl_log(WARN, dev->tag, "%s: %u pages: no way to take it (%s)", name, pages, skipped);
+	vdispl_log_limited(WARN, dev->guest_log, dev->tag, "%s: %u pages: no way to take it (%s)",
+			   name, pages, skipped);
 	return ret;
 }
 

@@ -22,6 +22,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "common/log.h"
+
 #include "backend/config.h"
 #include "common/loop.h"
 #include "common/xen.h"
@@ -47,6 +49,7 @@ struct vdispl_import_device {
 	struct vdispl_gntshr *gntshr; /* opened on the first be-alloc buffer */
 	uint32_t domid;
 	const char *tag;
+	struct vdispl_ratelimit *guest_log; /* the device's, for what its guest causes */
 };
 
 struct vdispl_import_impl {

@@ -28,8 +28,9 @@ static int module_create(struct vdispl_import_device *dev, uint32_t pages, vdisp
 
 	if (ret) {
 		if (e.status)
-			vdispl_log(WARN, dev->tag, "vdispl-dmabuf: reference %u of %u refused by Xen "
-				   "(status %d)", e.failed, pages, e.status);
+			vdispl_log_limited(WARN, dev->guest_log, dev->tag,
+					   "vdispl-dmabuf: reference %u of %u refused by Xen "
+					   "(status %d)", e.failed, pages, e.status);
 		return ret;
 	}
 	buf->dmabuf_fd = e.fd;

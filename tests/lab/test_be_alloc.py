@@ -60,7 +60,9 @@ def run(lab):
     cmd = CMD_VDISPL if lab.frontend == "vdispl" else \
         CMD_MAINLINE % {"f": FRAMES, "draw": "" if draws else "--no-draw"}
     r = lab.boot("be-alloc", "id0:1024x768", cmd, "be-alloc.sh",
-                 dom0_files={"lab/guest.cfg": lab.guest_cfg(connectors, be_alloc=True)})
+                 dom0_files={"lab/guest.cfg": lab.guest_cfg(connectors, be_alloc=True),
+                             "lab/backend.ini": session.backend_ini(connectors,
+                                                                    be_alloc_for=["guest"])})
     summaries = lab.summaries(r.file("guest-console-guest.log"))
     lab.ok(len(summaries) == 2, "be-alloc: the guest flipped before and after the restart",
            "%d client runs" % len(summaries))

@@ -228,7 +228,7 @@ static int open_handles(struct handles *h, uint32_t domid, uint32_t *count)
 	int ret = vdispl_xs_open(&h->xs);
 
 	if (!ret)
-		ret = vdispl_gnttab_open(&h->gnttab);
+		ret = vdispl_gnttab_open(NULL, &h->gnttab);
 	if (ret)
 		return fail_errno(ret, "opening XenStore and gntdev");
 	ret = vdispl_dmabuf_module_open(&h->module);

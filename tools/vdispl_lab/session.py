@@ -87,12 +87,15 @@ def guest_cfg(connectors, name="guest", memory=GUEST_MEMORY_MB, kernel_args="", 
     ])
 
 
-def backend_ini(connectors):
-    """Connector N of the guest goes to Dom0's display N (QEMU head N)."""
+def backend_ini(connectors, be_alloc_for=()):
+    """Connector N of the guest goes to Dom0's display N (QEMU head N). The
+    domains named in @be_alloc_for may have Dom0 allocate their buffers."""
     lines = ["[backend]", "output = kms", "drm-device = /dev/dri/card0", ""]
     for index, (uid, _w, _h) in enumerate(connectors):
         if index:
             lines += ["[*/%s]" % uid, "drm-device = /dev/dri/card%d" % index, ""]
+    for domain in be_alloc_for:
+        lines += ["[%s/*]" % domain, "be-alloc = yes", ""]
     return "\n".join(lines)
 
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <xf86drm.h>
+#include <xf86drmMode.h>
 
 #include "backend/output/kms/kms-device.h"
 #include "common/log.h"
@@ -50,6 +51,20 @@ static void device_readable(void *data, uint32_t events)
 		vdispl_log_errno(WARN, dev->path, -errno, "reading DRM events");
 }
 
+/*
+ * Probe every connector once, when the device is opened: a probe can block
+ * (DDC on real hardware), so every later lookup, on a guest's connect, uses
+ * what this found (drmModeGetConnectorCurrent).
+ */
+static void probe_connectors(int fd)
+{
+	drmModeRes *res = drmModeGetResources(fd);
+
+	for (int i = 0; res && i < res->count_connectors; i++)
+		drmModeFreeConnector(drmModeGetConnector(fd, res->connectors[i]));
+	drmModeFreeResources(res);
+}
+
 int vdispl_kms_device_get(const char *path, bool legacy, struct vdispl_loop *loop,
 			  struct vdispl_kms_device **out)
 {
@@ -84,6 +99,7 @@ int vdispl_kms_device_get(const char *path, bool legacy, struct vdispl_loop *loo
 	if (dev->atomic)
 		drmSetClientCap(dev->fd, DRM_CLIENT_CAP_WRITEBACK_CONNECTORS, 1);
 	vdispl_log(INFO, path, "opened, %s modesetting", dev->atomic ? "atomic" : "legacy");
+	probe_connectors(dev->fd);
 
 	dev->source = vdispl_loop_add_fd(loop, dev->fd, EPOLLIN, device_readable, dev);
 	if (!dev->source) {

@@ -42,7 +42,7 @@ void kms_writeback_find(struct kms_output *k)
 	uint32_t crtc_bit = kms_crtc_bit(fd, k->crtc_id);
 
 	for (int i = 0; res && crtc_bit && i < res->count_connectors && !wb->connector_id; i++) {
-		drmModeConnector *conn = drmModeGetConnector(fd, res->connectors[i]);
+		drmModeConnector *conn = drmModeGetConnectorCurrent(fd, res->connectors[i]);
 
 		if (conn && conn->connector_type == DRM_MODE_CONNECTOR_WRITEBACK &&
 		    drives_crtc(fd, conn, crtc_bit)) {

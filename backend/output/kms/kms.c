@@ -60,7 +60,7 @@ static int pick_connector(struct kms_output *k, const char *wanted)
 	if (!res)
 		return -errno;
 	for (int i = 0; i < res->count_connectors && !k->crtc_id; i++) {
-		drmModeConnector *conn = drmModeGetConnector(dev->fd, res->connectors[i]);
+		drmModeConnector *conn = drmModeGetConnectorCurrent(dev->fd, res->connectors[i]);
 		char name[32];
 
 		if (!conn)
@@ -187,7 +187,7 @@ static int lookup_props(struct kms_output *k)
  */
 static int pick_mode(struct kms_output *k)
 {
-	drmModeConnector *conn = drmModeGetConnector(k->dev->fd, k->connector_id);
+	drmModeConnector *conn = drmModeGetConnectorCurrent(k->dev->fd, k->connector_id);
 	int best = -1, fallback = -1;
 	int ret = 0;
 
@@ -513,6 +513,22 @@ static void kms_flip_done(void *data)
 	k->base.done(k->base.done_data);
 }
 
+static int kms_flip(struct vdispl_output *output, struct vdispl_picture *picture)
+{
+	struct kms_output *k = kms_output(output);
+	int ret;
+
+	if (!k->enabled || k->flip_pending)
+		return -EBUSY;
+	ret = show(k, picture, false, &k->pending_fb);
+	if (ret) {
+		vdispl_log_errno(ERROR, output->tag, ret, "page flip on %s", k->connector_name);
+		return ret;
+	}
+	k->flip_pending = true;
+	return 0;
+}
+
 static int kms_enable(struct vdispl_output *output, struct vdispl_picture *picture)
 {
 	struct kms_output *k = kms_output(output);
@@ -520,6 +536,13 @@ static int kms_enable(struct vdispl_output *output, struct vdispl_picture *pictu
 
 	if (k->flip_pending)
 		return -EBUSY;
+	/*
+	 * The output's mode never changes while it is on, so a new picture
+	 * needs no blocking modeset: a guest repeating SET_CONFIG gets flips,
+	 * at most one in flight, and never holds the loop for a vblank.
+	 */
+	if (k->enabled && k->dev->atomic)
+		return kms_flip(output, picture);
 	ret = show(k, picture, true, &k->shown_fb);
 	if (ret) {
 		vdispl_log_errno(ERROR, output->tag, ret, "modeset of %s to %ux%u", k->connector_name,
@@ -547,21 +570,6 @@ static void kms_disable(struct vdispl_output *output)
 	kms_import_reap(k, false);
 }
 
-static int kms_flip(struct vdispl_output *output, struct vdispl_picture *picture)
-{
-	struct kms_output *k = kms_output(output);
-	int ret;
-
-	if (!k->enabled || k->flip_pending)
-		return -EBUSY;
-	ret = show(k, picture, false, &k->pending_fb);
-	if (ret) {
-		vdispl_log_errno(ERROR, output->tag, ret, "page flip on %s", k->connector_name);
-		return ret;
-	}
-	k->flip_pending = true;
-	return 0;
-}
 
 static void kms_forget(struct vdispl_output *output, uint64_t key)
 {

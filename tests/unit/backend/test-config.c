@@ -394,6 +394,67 @@ static void test_file(void)
 	TAP_CHECK(!strncmp(error, path, strlen(path)), "message names the file: %s", error);
 }
 
+static void test_limits(void)
+{
+	struct vdispl_limits l;
+
+	vdispl_config_init(&config);
+	vdispl_config_lookup_limits(&config, 3, "guest", &l);
+	TAP_CHECK(l.max_buffers == VDISPL_DEFAULT_MAX_BUFFERS &&
+		      l.max_framebuffers == VDISPL_DEFAULT_MAX_FRAMEBUFFERS &&
+		      l.max_pages == VDISPL_DEFAULT_MAX_PAGES && l.max_width == 4096 &&
+		      l.max_height == 4096 && !l.be_alloc,
+		  "default limits, be-alloc refused");
+	/* The defaults hold a guest of 8 connectors of 4K, triple buffered. */
+	TAP_CHECK(8u * 3u * ((3840u * 2160u * 4u + 4095u) / 4096u) <= VDISPL_DEFAULT_MAX_PAGES &&
+		      8u * 3u <= VDISPL_DEFAULT_MAX_BUFFERS,
+		  "default limits fit 8 connectors x 3 buffers of 3840x2160 XRGB");
+	TAP_EQ_INT(config.max_total_buffers, VDISPL_DEFAULT_MAX_TOTAL_BUFFERS, "max-total-buffers");
+	TAP_EQ_INT(config.max_total_pages, VDISPL_DEFAULT_MAX_TOTAL_PAGES, "max-total-pages");
+
+	TAP_EQ_INT(parse("[backend]\nmax-buffers = 8\nmax-pages = 100\nmax-total-pages = 999\n"
+			 "max-total-buffers = 20\n"
+			 "[*/*]\nmax-framebuffers = 7\n"
+			 "[guest/*]\nbe-alloc = yes\nmax-width = 1920\n"
+			 "[5/*]\nmax-height = 1080\nbe-alloc = no\n"
+			 "[guest/id0]\noutput = headless\n"),
+		   0, "limits parse");
+	TAP_CHECK(config.max_total_pages == 999 && config.max_total_buffers == 20,
+		  "[backend] totals set");
+	vdispl_config_lookup_limits(&config, 3, "guest", &l);
+	TAP_CHECK(l.max_buffers == 8 && l.max_pages == 100 && l.max_framebuffers == 7 &&
+		      l.be_alloc && l.max_width == 1920 && l.max_height == 4096,
+		  "guest: [backend], [*/*] and [guest/*] keys together");
+	vdispl_config_lookup_limits(&config, 5, "other", &l);
+	TAP_CHECK(!l.be_alloc && l.max_width == 4096 && l.max_height == 1080 &&
+		      l.max_framebuffers == 7,
+		  "domain 5 by id: its own keys over [*/*]");
+	vdispl_config_lookup_limits(&config, 5, "guest", &l);
+	TAP_CHECK(l.max_width == 1920 && l.max_height == 1080,
+		  "named and numbered sections both apply");
+
+	expect_error("[guest/id0]\nmax-pages = 5\n",
+		     "line 2: 'max-pages' is per device: it belongs in [backend] or a section for "
+		     "unique-id *, not [guest/id0]",
+		     "per-device key in a connector section");
+	expect_error("[*/*]\nmax-total-pages = 5\n",
+		     "line 2: 'max-total-pages' counts all guests together: it belongs in "
+		     "[backend], not [*/*]",
+		     "daemon-wide key in a guest section");
+	expect_error("[backend]\nmax-width = 16385\n",
+		     "line 2: bad value '16385' for 'max-width' in [backend]: expected a decimal "
+		     "number from 1 to 16384",
+		     "max-width above displif's own bound");
+	expect_error("[backend]\nmax-buffers = 0\n",
+		     "line 2: bad value '0' for 'max-buffers' in [backend]: expected a decimal "
+		     "number from 1 to 4294967295",
+		     "a cap of 0");
+	expect_error("[backend]\nbe-alloc = maybe\n",
+		     "line 2: bad value 'maybe' for 'be-alloc' in [backend]: expected true, false, "
+		     "yes, no, 1 or 0",
+		     "be-alloc not a boolean");
+}
+
 int main(void)
 {
 	test_defaults();
@@ -404,5 +465,6 @@ int main(void)
 	test_errors();
 	test_error_leaves_config();
 	test_file();
+	test_limits();
 	return tap_done();
 }
