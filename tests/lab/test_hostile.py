@@ -10,10 +10,20 @@ from vdispl_lab import session
 # The guests run user-space frontends: no kernel frontend is loaded.
 FRONTENDS = ("mainline",)
 
+VICTIM_ALONE_FRAMES = 300
 VICTIM_FRAMES = 2500
 EVIL_CONNECTORS = "evil0:640x480;evil1:320x240"
-CMD = ("if grep -q lab_evil /proc/cmdline; then vdispl-evil-frontend; "
-       "else vdispl-client --frames %d --keep --quiet; fi" % VICTIM_FRAMES)
+# The hostile guest's caps, small so its floods reach them quickly.
+EVIL_MAX_BUFFERS = 16
+EVIL_MAX_FRAMEBUFFERS = 24
+FLOOD_SECONDS = 10
+# The other guest flips alone first, for its rate without an attacker.
+CMD = ("if grep -q lab_evil /proc/cmdline; then vdispl-evil-frontend --max-buffers %d "
+       "--max-framebuffers %d --flood-seconds %d; "
+       "else vdispl-client --frames %d --quiet && vdispl-client --frames %d --keep --quiet; fi"
+       % (EVIL_MAX_BUFFERS, EVIL_MAX_FRAMEBUFFERS, FLOOD_SECONDS, VICTIM_ALONE_FRAMES,
+          VICTIM_FRAMES))
+_FLOOD = re.compile(r"@@FLOOD answered=(\d+) seconds=(\d+)")
 _TAP = re.compile(r"^(not ok|ok) \d+ - (.*)$")
 
 
@@ -28,7 +38,11 @@ def run(lab):
         return
     # One display for the victim, one per connector of the hostile guest.
     spec = "id0:1024x768;" + EVIL_CONNECTORS
+    ini = session.backend_ini(session.parse_connectors(spec)) + (
+        "\n[evil/*]\nmax-buffers = %d\nmax-framebuffers = %d\n"
+        % (EVIL_MAX_BUFFERS, EVIL_MAX_FRAMEBUFFERS))
     files = {
+        "lab/backend.ini": ini,
         "lab/guest.cfg": session.guest_cfg(session.parse_connectors("id0:1024x768")),
         "lab/evil.cfg": session.guest_cfg(session.parse_connectors(EVIL_CONNECTORS), name="evil",
                                           kernel_args="lab_no_frontend lab_evil"),
@@ -53,7 +67,25 @@ def run(lab):
     lab.ok(broken == 1, "hostile: the broken ring was dropped once and never reconnected",
            "the backend served it %d times" % broken)
 
+    flood = _FLOOD.search(evil_log)
+    during = _status(r.result("during"))
+    lab.ok(flood is not None and int(flood.group(1)) > 0,
+           "hostile: the ring flood ran (%s requests answered in %s s)"
+           % (flood.group(1), flood.group(2)) if flood else "hostile: the ring flood ran")
+    lab.echo("hostile: ring passes cut short by their budget: %s, guest messages the rate "
+             "limit dropped: %s" % (during.get("ring_passes_cut"), during.get("log_suppressed")))
+    lab.ok(int(during.get("log_suppressed", "0")) > 0,
+           "hostile: the flood's warnings were rate-limited", during)
+
     summaries = lab.summaries(r.file("guest-console-guest.log"))
+    lab.ok(len(summaries) == 2, "hostile: the other guest flipped alone, then beside the "
+           "hostile one", "%d client runs" % len(summaries))
+    if len(summaries) == 2:
+        alone, beside = (int(s["flips"]) * 1e6 / max(1, int(s["elapsed_us"]))
+                         for s in summaries)
+        lab.echo("hostile: the other guest's flip rate: %.1f/s alone, %.1f/s beside the "
+                 "hostile one (%.0f%%)" % (alone, beside, 100 * beside / max(alone, 0.1)))
+        lab.check_flips("hostile: the other guest alone", summaries[0], VICTIM_ALONE_FRAMES)
     lab.check_flips("hostile: the other guest", summaries[-1] if summaries else None,
                     VICTIM_FRAMES)
     match, message = lab.frame_check(r.file("victim-head0.png"), VICTIM_FRAMES, 0, "1024x768")

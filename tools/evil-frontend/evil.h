@@ -84,6 +84,10 @@ struct evil_ctx {
 	struct evil_share shares[EVIL_MAX_SHARES];
 
 	uint16_t next_id; /* id of the next request, over all rings */
+	/* The attacks on the backend's caps and fairness; 0: not run. */
+	uint32_t max_buffers;	   /* the backend's max-buffers for us */
+	uint32_t max_framebuffers; /* its max-framebuffers */
+	uint32_t flood_seconds;	   /* keep connector 0's ring full this long */
 	/* The last state we wrote to our node; UNKNOWN before the first. */
 	enum vdispl_xenbus_state fe_state;
 };

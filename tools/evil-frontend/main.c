@@ -24,7 +24,8 @@ volatile sig_atomic_t evil_stop;
 
 static void usage(FILE *out)
 {
-	fprintf(out, "Usage: " EVIL_PROG " [--device N] [--flips N] [--help]\n"
+	fprintf(out, "Usage: " EVIL_PROG " [--device N] [--flips N] [--max-buffers N]\n"
+		     "       [--max-framebuffers N] [--flood-seconds N] [--help]\n"
 		     "\n"
 		     "Run inside a guest whose vdispl device has no kernel driver bound\n"
 		     "(drm_xen_front not loaded). Connects to the device's backend by hand\n"
@@ -37,6 +38,13 @@ static void usage(FILE *out)
 		     "  --flips N   no tests: flip two buffers of connector 0's size N times,\n"
 		     "              then print a summary line as vdispl-client does (for\n"
 		     "              tools/bench, at sizes drm_xen_front cannot drive)\n"
+		     "  --max-buffers N, --max-framebuffers N\n"
+		     "              the backend's caps for this guest: create one-page\n"
+		     "              buffers, and attach framebuffers, until refused, and\n"
+		     "              check the refusal comes exactly at the cap\n"
+		     "  --flood-seconds N\n"
+		     "              keep connector 0's ring full for N seconds, refilling\n"
+		     "              each slot as soon as it is answered\n"
 		     "  --help      this text\n"
 		     "\n"
 		     "Prints TAP on stdout ('# ' lines are progress). Exit status: 0 all tests\n"
@@ -44,11 +52,23 @@ static void usage(FILE *out)
 		     "(the reason is on stderr).\n");
 }
 
-static int parse_args(int argc, char **argv, uint32_t *devid, uint32_t *flips)
+static int parse_count(const char *option, const char *arg, uint32_t *out)
+{
+	if (vdispl_xs_parse_u32(arg, out) || !*out) {
+		fprintf(stderr, EVIL_PROG ": --%s: \"%s\" is not a count\n", option, arg);
+		return -1;
+	}
+	return 0;
+}
+
+static int parse_args(int argc, char **argv, struct evil_ctx *ctx, uint32_t *flips)
 {
 	static const struct option options[] = {
 		{ "device", required_argument, NULL, 'd' },
 		{ "flips", required_argument, NULL, 'f' },
+		{ "max-buffers", required_argument, NULL, 'B' },
+		{ "max-framebuffers", required_argument, NULL, 'F' },
+		{ "flood-seconds", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -57,14 +77,23 @@ static int parse_args(int argc, char **argv, uint32_t *devid, uint32_t *flips)
 	while ((opt = getopt_long(argc, argv, "d:f:h", options, NULL)) != -1) {
 		switch (opt) {
 		case 'f':
-			if (vdispl_xs_parse_u32(optarg, flips) || !*flips) {
-				fprintf(stderr, EVIL_PROG ": --flips: \"%s\" is not a count\n",
-					optarg);
+			if (parse_count("flips", optarg, flips))
 				return -1;
-			}
+			break;
+		case 'B':
+			if (parse_count("max-buffers", optarg, &ctx->max_buffers))
+				return -1;
+			break;
+		case 'F':
+			if (parse_count("max-framebuffers", optarg, &ctx->max_framebuffers))
+				return -1;
+			break;
+		case 'S':
+			if (parse_count("flood-seconds", optarg, &ctx->flood_seconds))
+				return -1;
 			break;
 		case 'd':
-			if (vdispl_xs_parse_u32(optarg, devid)) {
+			if (vdispl_xs_parse_u32(optarg, &ctx->devid)) {
 				fprintf(stderr,
 					EVIL_PROG ": --device: \"%s\" is not a device index\n",
 					optarg);
@@ -152,7 +181,7 @@ int main(int argc, char **argv)
 	int status = EXIT_SETUP;
 
 	evil_report_init();
-	if (parse_args(argc, argv, &ctx.devid, &flips))
+	if (parse_args(argc, argv, &ctx, &flips))
 		return EXIT_SETUP;
 	catch_signals();
 

@@ -240,6 +240,65 @@ int evil_event_next(struct evil_ctx *ctx, struct evil_conn *c, struct xendispl_e
 	}
 }
 
+/* Count every published response; -EPROTO if rsp_prod is impossible. */
+static int count_responses(struct evil_conn *c, int32_t want, uint64_t *answered,
+			   uint64_t *unexpected)
+{
+	RING_IDX rp = *(volatile RING_IDX *)&c->ring.sring->rsp_prod;
+
+	xen_rmb();
+	if (RING_RESPONSE_PROD_OVERFLOW(&c->ring, rp))
+		return -EPROTO;
+	while (c->ring.rsp_cons != rp) {
+		struct xendispl_resp r;
+
+		RING_COPY_RESPONSE(&c->ring, c->ring.rsp_cons, &r);
+		c->ring.rsp_cons++;
+		(*answered)++;
+		if (r.status != want)
+			(*unexpected)++;
+	}
+	return 0;
+}
+
+int evil_ring_flood(struct evil_ctx *ctx, struct evil_conn *c, const struct xendispl_req *req,
+		    int32_t want, int ms, uint64_t *answered, uint64_t *unexpected)
+{
+	int64_t deadline = evil_now_ms() + ms;
+	struct xendispl_req copy;
+	int ret;
+
+	*answered = 0;
+	*unexpected = 0;
+	memcpy(&copy, req, sizeof(copy));
+	while (evil_now_ms() < deadline) {
+		if (evil_stop)
+			return -EINTR;
+		ret = count_responses(c, want, answered, unexpected);
+		if (ret)
+			return ret;
+		while (!RING_FULL(&c->ring)) {
+			copy.id = ctx->next_id++;
+			memcpy(RING_GET_REQUEST(&c->ring, c->ring.req_prod_pvt), &copy, sizeof(copy));
+			c->ring.req_prod_pvt++;
+		}
+		RING_PUSH_REQUESTS(&c->ring);
+		/* Always: the backend is kept looking, whatever req_event says. */
+		notify(ctx, c, c->req_port);
+		/* Take a pending port, or notifications pile up masked. */
+		wait_port(ctx, 0);
+	}
+	/* Let the last answers in, so the next call starts on an empty ring. */
+	for (int i = 0; i < 100 && c->ring.rsp_cons != c->ring.req_prod_pvt; i++) {
+		ret = count_responses(c, want, answered, unexpected);
+		if (ret)
+			return ret;
+		if (c->ring.rsp_cons != c->ring.req_prod_pvt)
+			wait_port(ctx, 100);
+	}
+	return c->ring.rsp_cons == c->ring.req_prod_pvt ? 0 : -ETIMEDOUT;
+}
+
 int evil_ring_violate(struct evil_ctx *ctx, struct evil_conn *c, uint32_t excess)
 {
 	xen_wmb();

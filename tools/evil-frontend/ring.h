@@ -48,6 +48,15 @@ int evil_event_next(struct evil_ctx *ctx, struct evil_conn *c, struct xendispl_e
 uint32_t evil_event_prod(const struct evil_conn *c);
 
 /*
+ * Keep @c's ring full of copies of @req for @ms milliseconds: every answer
+ * is taken and its slot refilled at once, as a frontend bent on holding
+ * the backend's loop would. *answered counts the responses, *unexpected
+ * those whose status was not @want. Returns 0, -EINTR or -EPROTO.
+ */
+int evil_ring_flood(struct evil_ctx *ctx, struct evil_conn *c, const struct xendispl_req *req,
+		    int32_t want, int ms, uint64_t *answered, uint64_t *unexpected);
+
+/*
  * Break the ring protocol: publish req_prod @excess past our last real
  * request, claiming requests that do not exist, and notify. Returns 0 or a
  * negative errno from the notify.

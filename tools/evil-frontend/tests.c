@@ -49,6 +49,10 @@
 #define FB_ON_CONNECTOR1 0x204u
 #define FB_NEVER_ATTACHED 0x777u
 
+/* The floods' own cookies, far from every other. */
+#define FLOOD_FB_BASE 0x10000u
+#define FLOOD_DBUF_BASE 0x20000u
+
 /* A grant reference this guest never issued: beyond any grant table it has. */
 #define FOREIGN_GREF 0x7fff0000u
 
@@ -63,6 +67,7 @@ struct run {
 	struct evil_conn *c0;
 	struct evil_buffer dbuf;
 	struct evil_buffer edid;
+	struct evil_buffer one_page; /* for the buffer flood */
 	struct evil_share *loop_page; /* the page the self-linked directory repeats */
 	struct evil_share *loop_dir;  /* the directory page that links to itself */
 	uint16_t next_event_id;	      /* on connector 0 */
@@ -358,6 +363,113 @@ static void test_fb_attach(struct run *r)
 	       "FB_ATTACH with fb cookie %u again -> -XEN_EEXIST", FB_COOKIE);
 }
 
+/*
+ * Attach framebuffers until the backend says no: with FB_COOKIE attached,
+ * max-framebuffers - 1 more fit, and the next is refused with -XEN_ENOSPC.
+ * Then detach them all again.
+ */
+static void test_framebuffer_cap(struct run *r)
+{
+	uint32_t cap = r->ctx->max_framebuffers, accepted = 0, detached = 0;
+	struct xendispl_req req;
+	struct outcome out = { 0 };
+
+	if (!cap || r->bailed)
+		return;
+	for (uint32_t i = 0; i < cap + 8; i++) {
+		vdispl_req_fb_attach(&req, DBUF_COOKIE, FLOOD_FB_BASE + i, DBUF_WIDTH, DBUF_HEIGHT,
+				     DRM_FORMAT_XRGB8888);
+		send_request(r, r->c0, &req, &out);
+		if (!out.answered || out.resp.status)
+			break;
+		accepted++;
+	}
+	if (!evil_tap_result(out.answered && accepted == cap - 1 &&
+				     out.resp.status == -XEN_ENOSPC,
+			     "FB_ATTACH flood: %u more accepted up to max-framebuffers = %u, the "
+			     "next -> -XEN_ENOSPC", cap - 1, cap))
+		evil_tap_diag("%u accepted, then status %d (%s)", accepted, out.resp.status,
+			      evil_status_name(out.resp.status));
+	for (uint32_t i = 0; i < accepted; i++) {
+		vdispl_req_fb_detach(&req, FLOOD_FB_BASE + i);
+		send_request(r, r->c0, &req, &out);
+		detached += out.answered && out.resp.status == 0;
+	}
+	evil_tap_result(detached == accepted, "FB_DETACH of the %u flood framebuffers -> 0 each",
+			accepted);
+}
+
+/*
+ * Create one-page buffers until the backend says no: with DBUF_COOKIE
+ * there, max-buffers - 1 more fit, and the next is refused with
+ * -XEN_ENOSPC. Each is its own mapping in Dom0, which is what the cap
+ * protects. Then destroy them all again.
+ */
+static void test_buffer_cap(struct run *r)
+{
+	uint32_t cap = r->ctx->max_buffers, accepted = 0, destroyed = 0;
+	struct xendispl_req req;
+	struct outcome out = { 0 };
+
+	if (!cap || r->bailed)
+		return;
+	for (uint32_t i = 0; i < cap + 8; i++) {
+		vdispl_req_dbuf_create(&req, FLOOD_DBUF_BASE + i,
+				       evil_buffer_directory(&r->one_page), 32, 32, 32, 4096, 0, 0);
+		send_request(r, r->c0, &req, &out);
+		if (!out.answered || out.resp.status)
+			break;
+		accepted++;
+	}
+	if (!evil_tap_result(out.answered && accepted == cap - 1 &&
+				     out.resp.status == -XEN_ENOSPC,
+			     "one-page DBUF_CREATE flood: %u more accepted up to max-buffers = %u, "
+			     "the next -> -XEN_ENOSPC", cap - 1, cap))
+		evil_tap_diag("%u accepted, then status %d (%s)", accepted, out.resp.status,
+			      evil_status_name(out.resp.status));
+	for (uint32_t i = 0; i < accepted; i++) {
+		vdispl_req_dbuf_destroy(&req, FLOOD_DBUF_BASE + i);
+		send_request(r, r->c0, &req, &out);
+		destroyed += out.answered && out.resp.status == 0;
+	}
+	evil_tap_result(destroyed == accepted, "DBUF_DESTROY of the %u flood buffers -> 0 each",
+			accepted);
+}
+
+/*
+ * Keep the ring full for flood_seconds, refilling each slot the moment it
+ * is answered. Every request must still get its right answer, and one
+ * sent afterwards too; the other guest's flips are checked by the lab.
+ */
+static void test_ring_flood(struct run *r)
+{
+	uint32_t seconds = r->ctx->flood_seconds;
+	uint64_t answered, unexpected;
+	struct xendispl_req req;
+	struct outcome out;
+	int ret;
+
+	if (!seconds || r->bailed)
+		return;
+	vdispl_req_fb_detach(&req, FB_NEVER_ATTACHED);
+	ret = evil_ring_flood(r->ctx, r->c0, &req, -XEN_ENOENT, (int)seconds * 1000, &answered,
+			      &unexpected);
+	if (!evil_tap_result(ret == 0 && answered > 0 && unexpected == 0,
+			     "ring flood for %u s: every request answered, each FB_DETACH of an "
+			     "unknown fb -> -XEN_ENOENT", seconds))
+		evil_tap_diag("flood ended with %d (%s); %llu answered, %llu with another status",
+			      ret, ret ? strerror(-ret) : "ok", (unsigned long long)answered,
+			      (unsigned long long)unexpected);
+	evil_comment("ring flood: %llu requests answered in %u s (%llu/s)",
+		     (unsigned long long)answered, seconds,
+		     (unsigned long long)(answered / seconds));
+	printf("@@FLOOD answered=%llu seconds=%u\n", (unsigned long long)answered, seconds);
+	if (ret)
+		bail(r, "the ring flood did not end cleanly");
+	expect(r, r->c0, &req, WANT_STATUS, -XEN_ENOENT, &out,
+	       "after the flood, FB_DETACH of an unknown fb is answered -XEN_ENOENT as before");
+}
+
 /* The next event on connector 0 is the flip of @cookie, with the next id. */
 static void expect_flip_event(struct run *r, bool flipped, uint64_t cookie)
 {
@@ -624,6 +736,9 @@ static void (*const tests[])(struct run *r) = {
 	test_dbuf_create_self_linked,
 	test_dbuf_create_valid,
 	test_fb_attach,
+	test_framebuffer_cap,
+	test_buffer_cap,
+	test_ring_flood,
 	test_set_config_and_flip,
 	test_get_edid,
 	test_second_connector,
@@ -644,6 +759,8 @@ static int prepare(struct run *r)
 				       &r->loop_page);
 	if (!ret)
 		ret = evil_share_pages(r->ctx, 1, "the self-linked directory", &r->loop_dir);
+	if (!ret && r->ctx->max_buffers)
+		ret = evil_buffer_create(r->ctx, 1, "the one-page buffer", &r->one_page);
 	return ret;
 }
 
