@@ -41,7 +41,12 @@ static const char usage[] =
 	"\n"
 	"Config file sections: [backend] for defaults, [<domain>/<unique-id>] per\n"
 	"guest connector (either side may be *); keys output, drm-device,\n"
-	"drm-connector, kms-legacy, png-dir, png-every; import in [backend] only.\n";
+	"drm-connector, kms-legacy, png-dir, png-every; import in [backend] only.\n"
+	"What a guest may make us hold, per device, in [backend] or [<domain>/*]:\n"
+	"max-buffers (default 256), max-framebuffers (256), max-pages (196608),\n"
+	"max-width and max-height (4096), be-alloc (default no: a guest asking\n"
+	"for backend-allocated buffers is refused); for all guests, in [backend]:\n"
+	"max-total-buffers (4096), max-total-pages (524288).\n";
 
 enum {
 	OPT_PNG_DIR = 256,
