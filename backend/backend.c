@@ -16,23 +16,26 @@
 #define TOKEN_BACKEND "backend"
 #define TOKEN_RELEASE "release"
 
+/* Walk every device; @dev may be removed in the body. */
+#define for_each_device(dev, b, pos, tmp)                                                          \
+	vdispl_list_for_each_safe(pos, tmp, &(b)->devices)                                         \
+		if (((dev) = vdispl_container_of(pos, struct vdispl_device, link)), true)
+
 static struct vdispl_device *find_device(struct vdispl_backend *b, uint32_t domid,
 					 uint32_t devid)
 {
-	for (struct vdispl_device *d = b->devices; d; d = d->next)
+	struct vdispl_list *pos, *tmp;
+	struct vdispl_device *d;
+
+	for_each_device(d, b, pos, tmp)
 		if (d->domid == domid && d->devid == devid)
 			return d;
 	return NULL;
 }
 
-static void remove_device(struct vdispl_backend *b, struct vdispl_device *dev)
+static void remove_device(struct vdispl_device *dev)
 {
-	for (struct vdispl_device **link = &b->devices; *link; link = &(*link)->next) {
-		if (*link == dev) {
-			*link = dev->next;
-			break;
-		}
-	}
+	vdispl_list_del(&dev->link);
 	vdispl_device_destroy(dev);
 }
 
@@ -64,10 +67,8 @@ static void add_devices_of(struct vdispl_backend *b, const char *domid_name)
 
 		if (vdispl_xs_parse_u32(devids[i], &devid) || find_device(b, domid, devid))
 			continue;
-		if (vdispl_device_create(b, domid, devid, &dev) == 0) {
-			dev->next = b->devices;
-			b->devices = dev;
-		}
+		if (vdispl_device_create(b, domid, devid, &dev) == 0)
+			vdispl_list_add(&b->devices, &dev->link);
 	}
 	free(devids);
 }
@@ -78,7 +79,8 @@ static void add_devices_of(struct vdispl_backend *b, const char *domid_name)
  */
 static void rescan(struct vdispl_backend *b)
 {
-	struct vdispl_device *dev, *next;
+	struct vdispl_list *pos, *tmp;
+	struct vdispl_device *dev;
 	char **domids;
 	unsigned int count;
 
@@ -87,10 +89,9 @@ static void rescan(struct vdispl_backend *b)
 			add_devices_of(b, domids[i]);
 		free(domids);
 	}
-	for (dev = b->devices; dev; dev = next) {
-		next = dev->next;
+	for_each_device(dev, b, pos, tmp) {
 		if (!node_exists(b, dev->be_path))
-			remove_device(b, dev);
+			remove_device(dev);
 		else
 			vdispl_device_reconcile(dev);
 	}
@@ -99,15 +100,15 @@ static void rescan(struct vdispl_backend *b)
 /* A domain died: nothing of it may stay mapped, or it lingers as a zombie. */
 static void check_domains(struct vdispl_backend *b)
 {
-	struct vdispl_device *dev, *next;
+	struct vdispl_list *pos, *tmp;
+	struct vdispl_device *dev;
 	char path[64];
 
-	for (dev = b->devices; dev; dev = next) {
-		next = dev->next;
+	for_each_device(dev, b, pos, tmp) {
 		snprintf(path, sizeof(path), "/local/domain/%u", dev->domid);
 		if (!node_exists(b, path)) {
 			vdispl_log(INFO, dev->tag, "guest is gone");
-			remove_device(b, dev);
+			remove_device(dev);
 		}
 	}
 }
@@ -164,10 +165,16 @@ static void evtchn_readable(void *data, uint32_t events)
 
 	for (int n = 0; n < PORTS_PER_ROUND && (port = vdispl_evtchn_next_pending(b->evtchn)) >= 0;
 	     n++) {
+		struct vdispl_list *pos, *tmp;
+		struct vdispl_device *d;
 		bool known = false;
 
-		for (struct vdispl_device *d = b->devices; d && !known; d = d->next)
-			known = vdispl_device_port_event(d, (uint32_t)port);
+		for_each_device(d, b, pos, tmp) {
+			if (vdispl_device_port_event(d, (uint32_t)port)) {
+				known = true;
+				break;
+			}
+		}
 		if (!known)
 			vdispl_log(DEBUG, NULL, "event on unknown port %d", port);
 	}
@@ -178,6 +185,8 @@ static void evtchn_readable(void *data, uint32_t events)
 void vdispl_backend_log_status(struct vdispl_backend *b)
 {
 	unsigned int devices = 0, connectors = 0, dbufs = 0, fbs = 0;
+	struct vdispl_list *pos, *tmp;
+	struct vdispl_device *d;
 	struct vdispl_import_stats imports;
 	uint64_t create_us, create_pages;
 	struct timespec cpu = { 0 };
@@ -185,7 +194,7 @@ void vdispl_backend_log_status(struct vdispl_backend *b)
 	vdispl_import_stats(b->import, &imports);
 	vdispl_buffers_create_cost(&create_us, &create_pages);
 	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu);
-	for (struct vdispl_device *d = b->devices; d; d = d->next) {
+	for_each_device(d, b, pos, tmp) {
 		unsigned int nd, nf;
 
 		devices++;
@@ -199,7 +208,7 @@ void vdispl_backend_log_status(struct vdispl_backend *b)
 		   "grants_remapped=%llu grants_shared=%llu flips=%llu zero_copy_dbufs=%llu "
 		   "dma_segments=%llu bytes_copied=%llu dmabuf_releases=%llu "
 		   "dbuf_create_cpu_us=%llu dbuf_create_pages=%llu cpu_us=%llu "
-		   "ring_passes_cut=%llu log_suppressed=%llu",
+		   "ring_passes_cut=%llu log_suppressed=%llu unmap_failures=%llu",
 		   devices, connectors, dbufs, fbs,
 		   (unsigned long long)(vdispl_gnttab_mapped_total() + imports.module_pages),
 		   (unsigned long long)imports.module_remapped,
@@ -211,13 +220,16 @@ void vdispl_backend_log_status(struct vdispl_backend *b)
 		   (unsigned long long)create_pages,
 		   (unsigned long long)cpu.tv_sec * 1000000u + (unsigned long long)cpu.tv_nsec / 1000u,
 		   (unsigned long long)b->ring_passes_cut,
-		   (unsigned long long)vdispl_ratelimit_suppressed_total());
+		   (unsigned long long)vdispl_ratelimit_suppressed_total(),
+		   (unsigned long long)vdispl_xen_unmap_failures());
 }
 
 static void signal_readable(void *data, uint32_t events)
 {
 	struct vdispl_backend *b = data;
 	struct signalfd_siginfo info;
+	struct vdispl_list *pos, *tmp;
+	struct vdispl_device *d;
 
 	while (read(b->signal_fd, &info, sizeof(info)) == sizeof(info)) {
 		switch (info.ssi_signo) {
@@ -230,7 +242,7 @@ static void signal_readable(void *data, uint32_t events)
 			vdispl_backend_log_status(b);
 			break;
 		case SIGUSR2:
-			for (struct vdispl_device *d = b->devices; d; d = d->next)
+			for_each_device(d, b, pos, tmp)
 				vdispl_device_snapshot(d);
 			break;
 		default:
@@ -291,6 +303,7 @@ int vdispl_backend_create(const struct vdispl_config *config, struct vdispl_back
 		return -ENOMEM;
 	b->config = *config;
 	b->signal_fd = -1;
+	vdispl_list_init(&b->devices);
 	b->buffer_totals.max_buffers = config->max_total_buffers;
 	b->buffer_totals.max_pages = config->max_total_pages;
 	b->loop = vdispl_loop_create();
@@ -352,11 +365,12 @@ void vdispl_backend_destroy(struct vdispl_backend *b)
 {
 	if (!b)
 		return;
-	while (b->devices) {
-		struct vdispl_device *dev = b->devices;
+	while (!vdispl_list_empty(&b->devices)) {
+		struct vdispl_device *dev =
+			vdispl_container_of(b->devices.next, struct vdispl_device, link);
 		char path[160];
 
-		b->devices = dev->next;
+		vdispl_list_del(&dev->link);
 		vdispl_device_disconnect(dev);
 		/* Tell a live frontend we are gone, so it can recover later. */
 		snprintf(path, sizeof(path), "%s/state", dev->be_path);

@@ -17,6 +17,7 @@
 #include "backend/buffers.h"
 #include "backend/config.h"
 #include "backend/import/import.h"
+#include "common/list.h"
 #include "common/loop.h"
 #include "common/xen.h"
 
@@ -30,7 +31,7 @@ struct vdispl_backend {
 	struct vdispl_import *import; /* how guest buffers are taken */
 	uint32_t domid;      /* ours */
 	char base_path[64];  /* /local/domain/<domid>/backend/vdispl */
-	struct vdispl_device *devices;
+	struct vdispl_list devices; /* struct vdispl_device.link */
 	struct vdispl_loop_source *xs_source;
 	struct vdispl_loop_source *evtchn_source;
 	struct vdispl_loop_source *signal_source;
@@ -60,15 +61,15 @@ void vdispl_backend_destroy(struct vdispl_backend *b);
  * Log "status: devices=N connectors=N dbufs=N fbs=N grants_mapped=N
  * grants_remapped=N grants_shared=N flips=N zero_copy_dbufs=N dma_segments=N bytes_copied=N
  * dmabuf_releases=N dbuf_create_cpu_us=N dbuf_create_pages=N cpu_us=N
- * ring_passes_cut=N log_suppressed=N": grant
+ * ring_passes_cut=N log_suppressed=N unmap_failures=N": grant
  * pages mapped for us right now (through gntdev or, until their importers
  * let go, the vdispl-dmabuf module), second mappings of the module's
  * (importers' vmaps, our mmaps), and pages shared (backend-allocated buffers);
  * live buffers imported as dma-bufs and their bus segments; since start:
  * octets copied out of guest buffers, dma-bufs the module released, the
  * CPU time and pages of DBUF_CREATE, the process's CPU time, ring passes
- * cut short by their budget and guest-caused messages the rate limit
- * dropped.
+ * cut short by their budget, guest-caused messages the rate limit
+ * dropped, and unmaps that failed (their pages stay counted as mapped).
  */
 void vdispl_backend_log_status(struct vdispl_backend *b);
 

@@ -24,19 +24,35 @@ static int walk_directory(struct vdispl_buffers *bufs, grant_ref_t first, uint32
 	return ret;
 }
 
+void vdispl_buffers_init(struct vdispl_buffers *bufs)
+{
+	vdispl_list_init(&bufs->dbufs);
+	vdispl_list_init(&bufs->fbs);
+}
+
 static struct vdispl_dbuf *dbuf_find(struct vdispl_buffers *bufs, uint64_t cookie)
 {
-	for (struct vdispl_dbuf *d = bufs->dbufs; d; d = d->next)
+	struct vdispl_list *pos;
+
+	vdispl_list_for_each(pos, &bufs->dbufs) {
+		struct vdispl_dbuf *d = vdispl_container_of(pos, struct vdispl_dbuf, link);
+
 		if (d->params.dbuf_cookie == cookie)
 			return d;
+	}
 	return NULL;
 }
 
 struct vdispl_fb *vdispl_fb_find(struct vdispl_buffers *bufs, uint64_t cookie)
 {
-	for (struct vdispl_fb *f = bufs->fbs; f; f = f->next)
+	struct vdispl_list *pos;
+
+	vdispl_list_for_each(pos, &bufs->fbs) {
+		struct vdispl_fb *f = vdispl_container_of(pos, struct vdispl_fb, link);
+
 		if (f->params.fb_cookie == cookie)
 			return f;
+	}
 	return NULL;
 }
 
@@ -150,8 +166,7 @@ static int dbuf_create(struct vdispl_buffers *bufs, const struct vdispl_dbuf_cre
 	bufs->num_dbufs++;
 	bufs->totals->pages += params->num_grefs;
 	bufs->totals->buffers++;
-	dbuf->next = bufs->dbufs;
-	bufs->dbufs = dbuf;
+	vdispl_list_add(&bufs->dbufs, &dbuf->link);
 	vdispl_log(DEBUG, dev->tag, "%s: %ux%u %u bpp", name, params->width, params->height,
 		   params->bpp);
 	dbuf = NULL;
@@ -163,12 +178,7 @@ out:
 
 static void fb_unlink(struct vdispl_buffers *bufs, struct vdispl_fb *fb)
 {
-	for (struct vdispl_fb **link = &bufs->fbs; *link; link = &(*link)->next) {
-		if (*link == fb) {
-			*link = fb->next;
-			break;
-		}
-	}
+	vdispl_list_del(&fb->link);
 	bufs->num_fbs--;
 	free(fb);
 }
@@ -177,11 +187,20 @@ static void dbuf_free(struct vdispl_buffers *bufs, struct vdispl_dbuf *dbuf)
 {
 	int ret = vdispl_import_buffer_destroy(&bufs->import, &dbuf->mem);
 
-	if (ret)
-		vdispl_log_errno(ERROR, bufs->import.tag, ret, "releasing dbuf %#llx",
-				 (unsigned long long)dbuf->params.dbuf_cookie);
-	bufs->pages -= dbuf->params.num_grefs;
 	bufs->num_dbufs--;
+	if (ret) {
+		/*
+		 * What could not be let go of is still held: it stays counted
+		 * against the caps, so a guest cannot leak its way past them.
+		 */
+		vdispl_log_errno(ERROR, bufs->import.tag, ret,
+				 "releasing dbuf %#llx: its %u pages stay counted",
+				 (unsigned long long)dbuf->params.dbuf_cookie,
+				 dbuf->params.num_grefs);
+		free(dbuf);
+		return;
+	}
+	bufs->pages -= dbuf->params.num_grefs;
 	bufs->totals->pages -= dbuf->params.num_grefs;
 	bufs->totals->buffers--;
 	free(dbuf);
@@ -191,24 +210,20 @@ int vdispl_dbuf_destroy(struct vdispl_buffers *bufs, uint64_t cookie,
 			void (*fb_gone)(void *data, uint64_t fb_cookie), void *data)
 {
 	struct vdispl_dbuf *dbuf = dbuf_find(bufs, cookie);
-	struct vdispl_fb *fb, *next;
+	struct vdispl_list *pos, *tmp;
 
 	if (!dbuf)
 		return -ENOENT;
 	/* The mainline frontend detaches first; a hostile one may not. */
-	for (fb = bufs->fbs; fb; fb = next) {
-		next = fb->next;
+	vdispl_list_for_each_safe(pos, tmp, &bufs->fbs) {
+		struct vdispl_fb *fb = vdispl_container_of(pos, struct vdispl_fb, link);
+
 		if (fb->dbuf == dbuf) {
 			fb_gone(data, fb->params.fb_cookie);
 			fb_unlink(bufs, fb);
 		}
 	}
-	for (struct vdispl_dbuf **link = &bufs->dbufs; *link; link = &(*link)->next) {
-		if (*link == dbuf) {
-			*link = dbuf->next;
-			break;
-		}
-	}
+	vdispl_list_del(&dbuf->link);
 	dbuf_free(bufs, dbuf);
 	return 0;
 }
@@ -238,8 +253,7 @@ int vdispl_fb_attach(struct vdispl_buffers *bufs, const struct vdispl_fb_attach 
 	fb->params = *params;
 	fb->dbuf = dbuf;
 	fb->stride = stride;
-	fb->next = bufs->fbs;
-	bufs->fbs = fb;
+	vdispl_list_add(&bufs->fbs, &fb->link);
 	bufs->num_fbs++;
 	return 0;
 }
@@ -256,12 +270,13 @@ int vdispl_fb_detach(struct vdispl_buffers *bufs, uint64_t cookie)
 
 void vdispl_buffers_release_all(struct vdispl_buffers *bufs)
 {
-	while (bufs->fbs)
-		fb_unlink(bufs, bufs->fbs);
-	while (bufs->dbufs) {
-		struct vdispl_dbuf *dbuf = bufs->dbufs;
+	while (!vdispl_list_empty(&bufs->fbs))
+		fb_unlink(bufs, vdispl_container_of(bufs->fbs.next, struct vdispl_fb, link));
+	while (!vdispl_list_empty(&bufs->dbufs)) {
+		struct vdispl_dbuf *dbuf = vdispl_container_of(bufs->dbufs.next, struct vdispl_dbuf,
+							       link);
 
-		bufs->dbufs = dbuf->next;
+		vdispl_list_del(&dbuf->link);
 		dbuf_free(bufs, dbuf);
 	}
 }

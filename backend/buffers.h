@@ -19,6 +19,7 @@
 
 #include "backend/config.h"
 #include "backend/import/import.h"
+#include "common/list.h"
 #include "backend/output/output.h"
 #include "common/pixel.h"
 #include "protocol/request.h"
@@ -27,14 +28,14 @@
 struct vdispl_buffers;
 
 struct vdispl_dbuf {
-	struct vdispl_dbuf *next;
+	struct vdispl_list link; /* in vdispl_buffers.dbufs */
 	struct vdispl_buffers *bufs;
 	struct vdispl_dbuf_create params;
 	struct vdispl_import_buffer mem;
 };
 
 struct vdispl_fb {
-	struct vdispl_fb *next;
+	struct vdispl_list link; /* in vdispl_buffers.fbs */
 	struct vdispl_fb_attach params;
 	struct vdispl_dbuf *dbuf;
 	uint32_t stride;
@@ -56,9 +57,12 @@ struct vdispl_buffers {
 	uint64_t pages;			      /* of its dbufs now */
 	uint32_t num_dbufs;
 	uint32_t num_fbs;
-	struct vdispl_dbuf *dbufs;
-	struct vdispl_fb *fbs;
+	struct vdispl_list dbufs;
+	struct vdispl_list fbs;
 };
+
+/* Ready an embedded vdispl_buffers for use (its lists empty). */
+void vdispl_buffers_init(struct vdispl_buffers *bufs);
 
 /*
  * DBUF_CREATE. Returns 0 or -errno: -ENOSPC past the device's or the

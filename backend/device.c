@@ -89,6 +89,7 @@ int vdispl_device_create(struct vdispl_backend *backend, uint32_t domid, uint32_
 		free(value);
 	}
 
+	vdispl_buffers_init(&dev->buffers);
 	dev->buffers.import.import = backend->import;
 	dev->buffers.import.domid = domid;
 	dev->buffers.import.tag = dev->tag;

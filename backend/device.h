@@ -24,7 +24,7 @@ struct vdispl_backend;
 
 struct vdispl_device {
 	struct vdispl_backend *backend;
-	struct vdispl_device *next;
+	struct vdispl_list link; /* in vdispl_backend.devices */
 	uint32_t domid;
 	uint32_t devid;
 	char tag[48]; /* "dom1/vdispl0" */

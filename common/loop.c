@@ -7,6 +7,7 @@
 #include <sys/timerfd.h>
 #include <unistd.h>
 
+#include "common/list.h"
 #include "common/loop.h"
 
 struct vdispl_loop_source {
@@ -17,13 +18,13 @@ struct vdispl_loop_source {
 	vdispl_loop_fd_fn fd_fn;
 	vdispl_loop_timer_fn timer_fn;
 	void *data;
-	struct vdispl_loop_source *next;      /* all live sources */
+	struct vdispl_list link;	      /* in vdispl_loop.sources while live */
 	struct vdispl_loop_source *next_dead; /* removed, freed after dispatch */
 };
 
 struct vdispl_loop {
 	int epoll_fd;
-	struct vdispl_loop_source *sources;
+	struct vdispl_list sources;
 	struct vdispl_loop_source *dead;
 	bool dispatching;
 };
@@ -39,6 +40,7 @@ struct vdispl_loop *vdispl_loop_create(void)
 		free(loop);
 		return NULL;
 	}
+	vdispl_list_init(&loop->sources);
 	return loop;
 }
 
@@ -58,8 +60,9 @@ void vdispl_loop_destroy(struct vdispl_loop *loop)
 {
 	if (!loop)
 		return;
-	while (loop->sources)
-		vdispl_loop_remove(loop->sources);
+	while (!vdispl_list_empty(&loop->sources))
+		vdispl_loop_remove(vdispl_container_of(loop->sources.next, struct vdispl_loop_source,
+						       link));
 	free_dead(loop);
 	close(loop->epoll_fd);
 	free(loop);
@@ -79,8 +82,7 @@ static struct vdispl_loop_source *add_source(struct vdispl_loop *loop, int fd, u
 		free(source);
 		return NULL;
 	}
-	source->next = loop->sources;
-	loop->sources = source;
+	vdispl_list_add(&loop->sources, &source->link);
 	return source;
 }
 
@@ -152,19 +154,13 @@ int vdispl_loop_timer_arm(struct vdispl_loop_source *timer, uint32_t ms)
 void vdispl_loop_remove(struct vdispl_loop_source *source)
 {
 	struct vdispl_loop *loop;
-	struct vdispl_loop_source **link;
 
 	if (!source || source->removed)
 		return;
 	loop = source->loop;
 	source->removed = true;
 	epoll_ctl(loop->epoll_fd, EPOLL_CTL_DEL, source->fd, NULL);
-	for (link = &loop->sources; *link; link = &(*link)->next) {
-		if (*link == source) {
-			*link = source->next;
-			break;
-		}
-	}
+	vdispl_list_del(&source->link);
 	/*
 	 * epoll may already have handed us this source in the current batch:
 	 * keep the memory until the batch is done so the dispatcher can see

@@ -111,20 +111,6 @@ int vdispl_xs_write(struct vdispl_xs *xs, const char *path, const char *value)
 	return xs_write(xs->h, XBT_NULL, path, value, strlen(value)) ? 0 : neg_errno();
 }
 
-int vdispl_xs_printf(struct vdispl_xs *xs, const char *path, const char *fmt, ...)
-{
-	char value[256];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(value, sizeof(value), fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(value))
-		return -EINVAL;
-	return vdispl_xs_write(xs, path, value);
-}
-
 int vdispl_xs_directory(struct vdispl_xs *xs, const char *path, char ***children,
 			unsigned int *count)
 {
@@ -296,10 +282,24 @@ int vdispl_gnttab_map(struct vdispl_gnttab *gnttab, uint32_t domid, uint32_t cou
 	return 0;
 }
 
+/* Unmaps that failed: those pages stay mapped, and counted as mapped. */
+static uint64_t unmap_failures;
+
+uint64_t vdispl_xen_unmap_failures(void)
+{
+	return unmap_failures;
+}
+
 int vdispl_gnttab_unmap(struct vdispl_gnttab *gnttab, void *addr, uint32_t count)
 {
-	if (xengnttab_unmap(gnttab->h, addr, count) < 0)
-		return neg_errno();
+	if (xengnttab_unmap(gnttab->h, addr, count) < 0) {
+		int ret = neg_errno();
+
+		unmap_failures++;
+		vdispl_log_errno(ERROR, gnttab->logger.tag, ret,
+				 "unmapping %u grant pages: they stay mapped", count);
+		return ret;
+	}
 	gnttab->mapped -= count;
 	mapped_total -= count;
 	return 0;
@@ -381,8 +381,14 @@ int vdispl_gntshr_share(struct vdispl_gntshr *gntshr, uint32_t domid, uint32_t c
 
 int vdispl_gntshr_unshare(struct vdispl_gntshr *gntshr, void *addr, uint32_t count)
 {
-	if (xengntshr_unshare(gntshr->h, addr, count) < 0)
-		return neg_errno();
+	if (xengntshr_unshare(gntshr->h, addr, count) < 0) {
+		int ret = neg_errno();
+
+		unmap_failures++;
+		vdispl_log_errno(ERROR, gntshr->logger.tag, ret,
+				 "unsharing %u pages: they stay shared", count);
+		return ret;
+	}
 	shared_total -= count;
 	return 0;
 }

@@ -103,6 +103,12 @@ int vdispl_gnttab_dmabuf_export(struct vdispl_gnttab *gnttab, uint32_t domid, ui
 uint64_t vdispl_gnttab_mapped(const struct vdispl_gnttab *gnttab);
 
 /* Grant pages mapped right now through every handle of this process. */
+/*
+ * Unmaps and unshares that failed since start. Each is logged where it
+ * happens; its pages stay counted as mapped or shared.
+ */
+uint64_t vdispl_xen_unmap_failures(void);
+
 uint64_t vdispl_gnttab_mapped_total(void);
 
 /* ---- Grant sharing (gntalloc): pages we allocate and grant ---- */

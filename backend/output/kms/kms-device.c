@@ -14,23 +14,45 @@
 #include "common/log.h"
 
 /* The daemon is single-threaded; devices are shared by path. */
-static struct vdispl_kms_device *devices;
+static struct vdispl_list devices = { &devices, &devices };
+
+/* Flip tokens: a claim's slot in the low 8 bits, its generation above. */
+#define TOKEN_SLOT_BITS 8
+#define TOKEN_GENERATION_MASK ((UINTPTR_MAX >> TOKEN_SLOT_BITS) & 0xffffffu)
+
+/* The device whose events drmHandleEvent() is handing out (one thread). */
+static struct vdispl_kms_device *handling;
+
+void *vdispl_kms_device_flip_token(const struct vdispl_kms_device *dev, uint32_t crtc_id)
+{
+	for (uintptr_t i = 0; i < KMS_MAX_CLAIMS; i++) {
+		if (dev->claims[i].crtc_id == crtc_id)
+			return (void *)(((dev->claims[i].generation & TOKEN_GENERATION_MASK)
+					 << TOKEN_SLOT_BITS) | i);
+	}
+	return NULL;
+}
 
 static void page_flip_handler(int fd, unsigned int sequence, unsigned int tv_sec,
 			      unsigned int tv_usec, unsigned int crtc_id, void *user_data)
 {
-	struct vdispl_kms_device *dev = user_data;
+	struct vdispl_kms_device *dev = handling;
+	uintptr_t token = (uintptr_t)user_data;
+	size_t slot = token & ((1u << TOKEN_SLOT_BITS) - 1);
+	uint32_t generation = (uint32_t)(token >> TOKEN_SLOT_BITS);
 
 	/*
-	 * Every commit passes the device as user_data and events are routed
-	 * by CRTC: an output may be gone by the time its last flip completes.
+	 * An output may be gone by the time its last flip completes, and its
+	 * CRTC claimed again: only the claim that committed gets the event.
 	 */
-	for (size_t i = 0; i < KMS_MAX_CLAIMS; i++) {
-		if (dev->claims[i].crtc_id == crtc_id && dev->claims[i].flip_done) {
-			dev->claims[i].flip_done(dev->claims[i].data);
-			return;
-		}
+	if (!dev || slot >= KMS_MAX_CLAIMS || dev->claims[slot].crtc_id != crtc_id ||
+	    (dev->claims[slot].generation & TOKEN_GENERATION_MASK) != generation ||
+	    !dev->claims[slot].flip_done) {
+		vdispl_log(DEBUG, dev ? dev->path : NULL, "stale flip event on CRTC %u ignored",
+			   crtc_id);
+		return;
 	}
+	dev->claims[slot].flip_done(dev->claims[slot].data);
 }
 
 static void device_readable(void *data, uint32_t events)
@@ -47,8 +69,10 @@ static void device_readable(void *data, uint32_t events)
 		dev->source = NULL;
 		return;
 	}
+	handling = dev;
 	if (drmHandleEvent(dev->fd, &ctx) < 0)
 		vdispl_log_errno(WARN, dev->path, -errno, "reading DRM events");
+	handling = NULL;
 }
 
 /*
@@ -69,9 +93,11 @@ int vdispl_kms_device_get(const char *path, bool legacy, struct vdispl_loop *loo
 			  struct vdispl_kms_device **out)
 {
 	struct vdispl_kms_device *dev;
+	struct vdispl_list *pos;
 	int ret;
 
-	for (dev = devices; dev; dev = dev->next) {
+	vdispl_list_for_each(pos, &devices) {
+		dev = vdispl_container_of(pos, struct vdispl_kms_device, link);
 		if (strcmp(dev->path, path) == 0) {
 			dev->refs++;
 			*out = dev;
@@ -107,8 +133,7 @@ int vdispl_kms_device_get(const char *path, bool legacy, struct vdispl_loop *loo
 		goto err_caps;
 	}
 	dev->refs = 1;
-	dev->next = devices;
-	devices = dev;
+	vdispl_list_add(&devices, &dev->link);
 	*out = dev;
 	return 0;
 
@@ -121,16 +146,9 @@ err_open:
 
 void vdispl_kms_device_put(struct vdispl_kms_device *dev)
 {
-	struct vdispl_kms_device **link;
-
 	if (!dev || --dev->refs)
 		return;
-	for (link = &devices; *link; link = &(*link)->next) {
-		if (*link == dev) {
-			*link = dev->next;
-			break;
-		}
-	}
+	vdispl_list_del(&dev->link);
 	vdispl_loop_remove(dev->source);
 	close(dev->fd);
 	free(dev);
@@ -161,6 +179,7 @@ int vdispl_kms_device_claim(struct vdispl_kms_device *dev, uint32_t crtc_id,
 			dev->claims[i].connector_id = connector_id;
 			dev->claims[i].flip_done = flip_done;
 			dev->claims[i].data = data;
+			dev->claims[i].generation = ++dev->next_generation;
 			return 0;
 		}
 	}

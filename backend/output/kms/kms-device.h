@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "common/list.h"
 #include "common/loop.h"
 
 #define KMS_MAX_CLAIMS 32
@@ -28,10 +29,12 @@ struct vdispl_kms_device {
 	struct {
 		uint32_t crtc_id;
 		uint32_t connector_id;
+		uint32_t generation; /* tells this claim from earlier ones of the slot */
 		vdispl_kms_flip_fn flip_done;
 		void *data;
 	} claims[KMS_MAX_CLAIMS];
-	struct vdispl_kms_device *next;
+	uint32_t next_generation;
+	struct vdispl_list link; /* in the list of open devices */
 };
 
 /*
@@ -49,5 +52,12 @@ bool vdispl_kms_device_connector_taken(const struct vdispl_kms_device *dev, uint
 int vdispl_kms_device_claim(struct vdispl_kms_device *dev, uint32_t crtc_id,
 			    uint32_t connector_id, vdispl_kms_flip_fn flip_done, void *data);
 void vdispl_kms_device_release(struct vdispl_kms_device *dev, uint32_t crtc_id);
+
+/*
+ * The user_data for a commit or page flip on @crtc_id: its event goes to
+ * the claim holding the CRTC now, and never to a later claim of the same
+ * CRTC (an output destroyed with a flip in flight, then a new one).
+ */
+void *vdispl_kms_device_flip_token(const struct vdispl_kms_device *dev, uint32_t crtc_id);
 
 #endif

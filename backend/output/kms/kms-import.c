@@ -17,9 +17,17 @@
 #include "backend/output/kms/kms-output.h"
 #include "common/log.h"
 
+/* Walk @k's imports; @imp may be removed in the body. */
+#define for_each_import(imp, k, pos, tmp)                                                          \
+	vdispl_list_for_each_safe(pos, tmp, &(k)->imports)                                         \
+		if (((imp) = vdispl_container_of(pos, struct kms_import, link)), true)
+
 static struct kms_import *find(struct kms_output *k, uint64_t key)
 {
-	for (struct kms_import *imp = k->imports; imp; imp = imp->next)
+	struct vdispl_list *pos, *tmp;
+	struct kms_import *imp;
+
+	for_each_import(imp, k, pos, tmp)
 		if (imp->key == key)
 			return imp;
 	return NULL;
@@ -29,10 +37,12 @@ static struct kms_import *find(struct kms_output *k, uint64_t key)
 static void put_handle(struct kms_output *k, const struct kms_import *gone)
 {
 	struct drm_gem_close close = { .handle = gone->handle };
+	struct vdispl_list *pos, *tmp;
+	struct kms_import *imp;
 
 	if (!gone->handle)
 		return;
-	for (struct kms_import *imp = k->imports; imp; imp = imp->next)
+	for_each_import(imp, k, pos, tmp)
 		if (imp != gone && imp->handle == gone->handle)
 			return;
 	drmIoctl(k->dev->fd, DRM_IOCTL_GEM_CLOSE, &close);
@@ -40,12 +50,7 @@ static void put_handle(struct kms_output *k, const struct kms_import *gone)
 
 static void remove_import(struct kms_output *k, struct kms_import *gone)
 {
-	for (struct kms_import **link = &k->imports; *link; link = &(*link)->next) {
-		if (*link == gone) {
-			*link = gone->next;
-			break;
-		}
-	}
+	vdispl_list_del(&gone->link);
 	if (gone->fb_id)
 		drmModeRmFB(k->dev->fd, gone->fb_id);
 	put_handle(k, gone);
@@ -81,8 +86,7 @@ uint32_t kms_import_fb(struct kms_output *k, const struct vdispl_picture *pictur
 	if (!imp)
 		return 0;
 	imp->key = picture->key;
-	imp->next = k->imports;
-	k->imports = imp;
+	vdispl_list_add(&k->imports, &imp->link);
 	ret = drmPrimeFDToHandle(k->dev->fd, picture->dmabuf_fd, &imp->handle) < 0 ? -errno : 0;
 	if (ret) {
 		vdispl_log_errno(INFO, k->base.tag, ret,
@@ -110,7 +114,10 @@ uint32_t kms_import_fb(struct kms_output *k, const struct vdispl_picture *pictur
 
 void kms_import_refused(struct kms_output *k, uint32_t fb_id, int error)
 {
-	for (struct kms_import *imp = k->imports; imp; imp = imp->next) {
+	struct vdispl_list *pos, *tmp;
+	struct kms_import *imp;
+
+	for_each_import(imp, k, pos, tmp) {
 		if (imp->fb_id != fb_id)
 			continue;
 		vdispl_log_errno(INFO, k->base.tag, error,
@@ -136,10 +143,10 @@ void kms_import_forget(struct kms_output *k, uint64_t key)
 
 void kms_import_reap(struct kms_output *k, bool all)
 {
-	struct kms_import *imp = k->imports, *next;
+	struct vdispl_list *pos, *tmp;
+	struct kms_import *imp;
 
-	for (; imp; imp = next) {
-		next = imp->next;
+	for_each_import(imp, k, pos, tmp) {
 		if (all || (imp->forgotten && (!imp->fb_id || (imp->fb_id != k->shown_fb &&
 							       imp->fb_id != k->pending_fb))))
 			remove_import(k, imp);

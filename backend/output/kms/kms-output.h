@@ -14,6 +14,7 @@
 
 #include "backend/output/kms/kms-device.h"
 #include "backend/output/output.h"
+#include "common/list.h"
 
 /* Double buffering on the copy path: the next picture goes into the one not shown. */
 #define KMS_BUFFERS 2
@@ -37,7 +38,7 @@ struct kms_props {
 
 /* A guest framebuffer imported from its dma-buf: zero-copy. */
 struct kms_import {
-	struct kms_import *next;
+	struct vdispl_list link; /* in kms_output.imports */
 	uint64_t key;	 /* the picture's key */
 	uint32_t handle; /* GEM handle of the dma-buf; shared by imports of one buffer */
 	uint32_t fb_id;	 /* 0: the driver refused it, the picture is copied */
@@ -65,7 +66,7 @@ struct kms_output {
 	struct kms_buffer buffers[KMS_BUFFERS];
 	uint32_t shown_fb;   /* on screen now (0: nothing) */
 	uint32_t pending_fb; /* of the flip in flight */
-	struct kms_import *imports;
+	struct vdispl_list imports; /* struct kms_import.link */
 	struct kms_writeback writeback;
 	bool capture_requested; /* SIGUSR2 while a flip was in flight */
 	uint64_t flips;

@@ -351,7 +351,10 @@ static int atomic_commit(struct kms_output *k, uint32_t fb_id, const struct plan
 		drmModeAtomicAddProperty(req, k->plane_id, p->plane_crtc_w, r->w);
 		drmModeAtomicAddProperty(req, k->plane_id, p->plane_crtc_h, r->h);
 	}
-	ret = drmModeAtomicCommit(k->dev->fd, req, flags, k->dev) < 0 ? -errno : 0;
+	ret = drmModeAtomicCommit(k->dev->fd, req, flags,
+				  vdispl_kms_device_flip_token(k->dev, k->crtc_id)) < 0
+		      ? -errno
+		      : 0;
 	drmModeAtomicFree(req);
 	return ret;
 }
@@ -380,7 +383,8 @@ static int page_flip(struct kms_output *k, uint32_t fb_id, const struct plane_re
 	/* Legacy flips keep the CRTC's viewport: the picture must be at (0, 0). */
 	if (r->src_x || r->src_y)
 		return -EINVAL;
-	return drmModePageFlip(k->dev->fd, k->crtc_id, fb_id, DRM_MODE_PAGE_FLIP_EVENT, k->dev) < 0
+	return drmModePageFlip(k->dev->fd, k->crtc_id, fb_id, DRM_MODE_PAGE_FLIP_EVENT,
+			       vdispl_kms_device_flip_token(k->dev, k->crtc_id)) < 0
 		       ? -errno
 		       : 0;
 }
@@ -624,6 +628,7 @@ int vdispl_kms_output_create(const struct vdispl_output_params *params, struct v
 
 	if (!k)
 		return -ENOMEM;
+	vdispl_list_init(&k->imports);
 	vdispl_output_init(&k->base, &kms_impl, params);
 	ret = vdispl_kms_device_get(cfg->drm_device, cfg->kms_legacy, params->loop, &k->dev);
 	if (ret)
