@@ -8,11 +8,7 @@
  * Every property the headers promise is checked and aborts when broken, so
  * the sanitizers are not the only oracle.
  *
- * Build and run from the top of the tree (not part of the meson build):
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Iprotocol \
- *     $(pkg-config --cflags libdrm) tests/fuzz/fuzz-request.c protocol/[a-z]*.c \
- *     -o fuzz-request
- *   ./fuzz-request -max_total_time=60 -max_len=20000
+ * Build and run with tools/fuzz (clang, ASan+UBSan): tools/fuzz request.
  *
  * Input layout: [64 request][20 context, follow-up FB_ATTACH, bare walk]
  *               [directory pages, 4096 each ...]
