@@ -53,11 +53,12 @@ static int read_config(struct vdispl_connector *c, const char *dir)
 		return ret;
 	/* The outputs size their own memory by it (headless: width x height x 4). */
 	if (c->width > dev->limits.max_width || c->height > dev->limits.max_height) {
-		vdispl_log_limited(ERROR, &dev->guest_log, c->tag,
-				   "resolution %ux%u refused: above max-width x max-height = %ux%u",
-				   c->width, c->height, dev->limits.max_width,
-				   dev->limits.max_height);
-		return -E2BIG;
+		snprintf(dev->refusal, sizeof(dev->refusal),
+			 "connector %u: resolution %ux%u above max-width x max-height %ux%u",
+			 c->index, c->width, c->height, dev->limits.max_width,
+			 dev->limits.max_height);
+		vdispl_log_limited(ERROR, &dev->guest_log, c->tag, "%s refused", dev->refusal);
+		return -ERANGE;
 	}
 
 	/* unique-id is optional: without one, only "*" sections match. */

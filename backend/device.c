@@ -156,6 +156,8 @@ static int read_be_alloc(struct vdispl_device *dev)
 	free(value);
 	if (!ret && dev->be_alloc && !dev->limits.be_alloc) {
 		/* Dom0 pages the guest keeps mapped are Dom0's to give, not the guest's to take. */
+		snprintf(dev->refusal, sizeof(dev->refusal),
+			 "be-alloc is not allowed for this guest (be-alloc in Dom0's configuration)");
 		vdispl_log(ERROR, dev->tag, "the guest asks for be-alloc, which is off for it: "
 			   "set be-alloc = yes in [backend] or its section for unique-id *");
 		return -EACCES;
@@ -177,7 +179,10 @@ static bool connector_exists(struct vdispl_device *dev, uint32_t index)
 
 static int connect(struct vdispl_device *dev)
 {
-	int ret = read_be_alloc(dev);
+	int ret;
+
+	dev->refusal[0] = '\0';
+	ret = read_be_alloc(dev);
 
 	if (ret)
 		return ret;
@@ -235,7 +240,7 @@ void vdispl_device_reconcile(struct vdispl_device *dev)
 
 			snprintf(path, sizeof(path), "%s/error", dev->be_path);
 			vdispl_xs_printf(dev->backend->xs, path, "%d connecting: %s", -ret,
-					 strerror(-ret));
+					 dev->refusal[0] ? dev->refusal : strerror(-ret));
 			step.write = VDISPL_XENBUS_CLOSING;
 		} else {
 			step.write = VDISPL_XENBUS_CONNECTED;

@@ -39,6 +39,7 @@ struct vdispl_device {
 	struct vdispl_limits limits; /* from the configuration, at creation */
 	uint32_t max_buffer_size;    /* max-width x max-height x 4 */
 	struct vdispl_ratelimit guest_log; /* what the guest can make us log */
+	char refusal[160]; /* why the last connect was refused, for the error node; "" */
 	struct vdispl_buffers buffers;
 	uint32_t num_connectors;
 	struct vdispl_connector *connectors[VDISPL_MAX_CONNECTORS];

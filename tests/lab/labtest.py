@@ -20,15 +20,21 @@ SCENARIO_DIRS = [os.path.join(TOP, "tests", "lab", "scenarios"),
 _SUMMARY = re.compile(r"vdispl-client: summary (.*)$")
 # What a kernel says when our frontend misbehaves in it (a commit whose
 # event never came waits for flip_done in vain).
+_SANITIZER_REPORT = re.compile(r"ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:|"
+                               r"SUMMARY: (Address|Undefined|Leak)")
 _KERNEL_TROUBLE = re.compile(r"WARNING: |BUG: |Oops|general protection fault|Call Trace:|"
                              r"flip_done timed out")
 
 
 class Lab:
-    def __init__(self, out_root, echo):
+    def __init__(self, out_root, echo, sanitize=False):
         self.out_root = out_root
         self.echo = echo
+        # With ASan and UBSan, every run's backend log is checked for reports.
+        self.sanitize = sanitize
         self.binaries = build.build()
+        if sanitize:
+            self.binaries["vdispl-backend"] = build.sanitized_backend()
         self.count = 0
         self.failed = 0
         # The guest's display driver and type for the test running now (run.py sets them).
@@ -74,6 +80,12 @@ class Lab:
         result = s.run()
         self.ok(result.ok, "%s: the lab run finished (%s)" % (name, out),
                 result.failure or ("scenario exit %s" % result.rc))
+        if self.sanitize:
+            reports = [line for line in self.read(os.path.join(out, "backend.log")).splitlines()
+                       if _SANITIZER_REPORT.search(line)]
+            self.ok(os.path.exists(os.path.join(out, "backend.log")) and not reports,
+                    "%s: the backend ran under ASan and UBSan with no report" % name,
+                    "\n".join(reports[:10]) or "no backend log")
         if self.frontend == "vdispl" or self.guest_type != "pv":
             logs = sorted(glob.glob(os.path.join(out, "guest-console-*.log")))
             trouble = [line for log in logs

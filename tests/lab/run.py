@@ -5,7 +5,10 @@ failed. Arguments select tests by name (e.g. `flips reboot`),
 `--frontend NAME` the guest display drivers to run them with (default: each
 test's FRONTENDS, both mainline and vdispl unless the test says otherwise),
 and `--guest-type pv|pvh` the guest types (default: each test's
-GUEST_TYPES, PV only unless the test says otherwise).
+GUEST_TYPES, PV only unless the test says otherwise). `--sanitize` (first)
+runs the backend built with ASan and UBSan (build-sanitize/) and checks
+each run's backend log for their reports; its output goes to
+build/lab-tests-sanitize/.
 
 Output of each run (logs, screendumps, diffs) stays in
 $VDISPL_LAB_TESTS_OUT (default build/lab-tests/<test>/)."""
@@ -28,6 +31,10 @@ def main(argv):
     out_root = os.environ.get("VDISPL_LAB_TESTS_OUT") or os.path.join(labtest.TOP, "build",
                                                                       "lab-tests")
     tests = sorted(glob.glob(os.path.join(HERE, "test_*.py")))
+    sanitize = False
+    if argv and argv[0] == "--sanitize":
+        sanitize, argv = True, argv[1:]
+        out_root += "-sanitize"
     only = {"--frontend": None, "--guest-type": None}
     choices = {"--frontend": session.FRONTENDS, "--guest-type": session.GUEST_TYPES}
     while argv and argv[0] in only:
@@ -41,7 +48,8 @@ def main(argv):
             print("no lab test named %s" % " ".join(argv), file=sys.stderr)
             return 2
     try:
-        lab = labtest.Lab(out_root, echo=lambda line: print("# " + line, flush=True))
+        lab = labtest.Lab(out_root, echo=lambda line: print("# " + line, flush=True),
+                          sanitize=sanitize)
     except LabError as e:
         print("not ok 1 - building for the lab: %s" % e)
         print("1..1")

@@ -57,9 +57,17 @@ def run(lab):
         if m:
             checks += 1
             lab.ok(m.group(1) == "ok", "hostile: " + m.group(2))
-    lab.ok(checks >= 40, "hostile: the hostile frontend ran its %d checks" % checks)
+    lab.ok(checks >= 50, "hostile: the hostile frontend ran its %d checks" % checks)
     lab.ok("@@GUEST-CMD-DONE rc=0" in evil_log, "hostile: the hostile frontend passed and exited 0")
     lab.ok(r.result("backend-alive") == "yes", "hostile: the backend survived")
+    # The hostile guest's unique-id carried a newline, a forged log line, ESC and BEL.
+    backend_log = lab.read(r.file("backend.log"))
+    lab.ok(backend_log and not re.search("[\x1b\x07]", backend_log),
+           "hostile: no ESC or BEL from the guest reached the backend's log raw")
+    lab.ok("forged" in backend_log and
+           not re.search(r"^\s*1\.000000 error \[forged", backend_log, re.M),
+           "hostile: the unique-id made to forge a log line shows escaped, inside a line of "
+           "the backend's own")
     # Once dropped for breaking its ring, the frontend must not be
     # reconnected to it: a rebind makes the channel pending again and the
     # same overflow would be served in a loop.

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +25,7 @@ volatile sig_atomic_t evil_stop;
 
 static void usage(FILE *out)
 {
-	fprintf(out, "Usage: " EVIL_PROG " [--device N] [--flips N] [--max-buffers N]\n"
+	fprintf(out, "Usage: " EVIL_PROG " [--device N] [--flips N] [--cycles N] [--max-buffers N]\n"
 		     "       [--max-framebuffers N] [--flood-seconds N] [--help]\n"
 		     "\n"
 		     "Run inside a guest whose vdispl device has no kernel driver bound\n"
@@ -38,6 +39,9 @@ static void usage(FILE *out)
 		     "  --flips N   no tests: flip two buffers of connector 0's size N times,\n"
 		     "              then print a summary line as vdispl-client does (for\n"
 		     "              tools/bench, at sizes drm_xen_front cannot drive)\n"
+		     "  --cycles N  no tests: N times connect, flip two buffers 5 times,\n"
+		     "              disconnect and unshare everything; a summary line per\n"
+		     "              cycle, then '@@CYCLES done=N'\n"
 		     "  --max-buffers N, --max-framebuffers N\n"
 		     "              the backend's caps for this guest: create one-page\n"
 		     "              buffers, and attach framebuffers, until refused, and\n"
@@ -61,11 +65,13 @@ static int parse_count(const char *option, const char *arg, uint32_t *out)
 	return 0;
 }
 
-static int parse_args(int argc, char **argv, struct evil_ctx *ctx, uint32_t *flips)
+static int parse_args(int argc, char **argv, struct evil_ctx *ctx, uint32_t *flips,
+		      uint32_t *cycles)
 {
 	static const struct option options[] = {
 		{ "device", required_argument, NULL, 'd' },
 		{ "flips", required_argument, NULL, 'f' },
+		{ "cycles", required_argument, NULL, 'C' },
 		{ "max-buffers", required_argument, NULL, 'B' },
 		{ "max-framebuffers", required_argument, NULL, 'F' },
 		{ "flood-seconds", required_argument, NULL, 'S' },
@@ -78,6 +84,10 @@ static int parse_args(int argc, char **argv, struct evil_ctx *ctx, uint32_t *fli
 		switch (opt) {
 		case 'f':
 			if (parse_count("flips", optarg, flips))
+				return -1;
+			break;
+		case 'C':
+			if (parse_count("cycles", optarg, cycles))
 				return -1;
 			break;
 		case 'B':
@@ -151,19 +161,11 @@ static int open_handles(struct evil_ctx *ctx)
 	return 0;
 }
 
-/*
- * The one way out, from any point: close our side in XenStore (so the
- * backend unmaps), unbind every port, unshare every page, close the handles.
- */
+/* The one way out, from any point: release the connection, close the handles. */
 static void cleanup(struct evil_ctx *ctx)
 {
-	evil_xenbus_close(ctx);
-	if (ctx->xce) {
-		for (uint32_t i = 0; i < ctx->num_conns; i++)
-			evil_conn_finish(ctx, &ctx->conns[i]);
-	}
+	evil_xenbus_release(ctx);
 	if (ctx->xgs) {
-		evil_unshare_all(ctx);
 		xengntshr_close(ctx->xgs);
 		ctx->xgs = NULL;
 	}
@@ -173,20 +175,43 @@ static void cleanup(struct evil_ctx *ctx)
 	}
 }
 
+
+/*
+ * Connected already: flip, let go of everything, and connect again, as a
+ * guest whose display driver is loaded and unloaded over and over.
+ */
+static int run_cycles(struct evil_ctx *ctx, uint32_t cycles)
+{
+	for (uint32_t i = 0; i < cycles; i++) {
+		if (i && (evil_xenbus_open(ctx) || evil_xenbus_connect(ctx)))
+			return -1;
+		if (evil_flips_run(ctx, 5))
+			return -1;
+		evil_xenbus_release(ctx);
+	}
+	printf("@@CYCLES done=%" PRIu32 "\n", cycles);
+	fflush(stdout);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static struct evil_ctx ctx;
 	unsigned int failed = 0;
-	uint32_t flips = 0;
+	uint32_t flips = 0, cycles = 0;
 	int status = EXIT_SETUP;
 
 	evil_report_init();
-	if (parse_args(argc, argv, &ctx, &flips))
+	if (parse_args(argc, argv, &ctx, &flips, &cycles))
 		return EXIT_SETUP;
 	catch_signals();
 
 	if (evil_xenbus_open(&ctx) || open_handles(&ctx) || evil_xenbus_connect(&ctx))
 		goto out;
+	if (cycles) {
+		status = run_cycles(&ctx, cycles) ? EXIT_TESTS_FAILED : EXIT_ALL_PASSED;
+		goto out;
+	}
 	if (flips) {
 		status = evil_flips_run(&ctx, flips) ? EXIT_TESTS_FAILED : EXIT_ALL_PASSED;
 		goto out;

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <drm_fourcc.h>
@@ -71,6 +72,7 @@ struct run {
 	struct evil_share *loop_page; /* the page the self-linked directory repeats */
 	struct evil_share *loop_dir;  /* the directory page that links to itself */
 	uint16_t next_event_id;	      /* on connector 0 */
+	char resolution0[32];	      /* connector 0's, as the toolstack wrote it */
 	bool bailed;
 	char bail_reason[160];
 };
@@ -727,6 +729,59 @@ static void test_ring_violation(struct run *r)
 			     vdispl_xenbus_state_name(seen), EVIL_CLOSE_TIMEOUT_MS / 1000);
 }
 
+/*
+ * Connect again with one of our own nodes set to @value (then put back to
+ * @restore, or removed when NULL): the backend must answer with
+ * @want_connected, and, refusing, say why in its error node with @why.
+ */
+static void connect_with(struct run *r, const char *node, const char *value, const char *restore,
+			 bool want_connected, const char *why, const char *desc)
+{
+	char *error;
+	int ret;
+
+	if (r->bailed)
+		return;
+	evil_xenbus_release(r->ctx);
+	ret = evil_xenbus_open(r->ctx);
+	if (!ret)
+		ret = evil_xenbus_write_own(r->ctx, node, value);
+	if (ret) {
+		bail(r, "reconnecting for \"%s\": %s", desc, strerror(-ret));
+		return;
+	}
+	ret = evil_xenbus_connect(r->ctx);
+	error = evil_xenbus_read_backend(r->ctx, "error");
+	if (want_connected)
+		evil_tap_result(ret == 0, "%s -> Connected", desc);
+	else if (!evil_tap_result(ret == -ECONNABORTED && error && strstr(error, why),
+				  "%s -> Closing, its error node saying \"%s\"", desc, why))
+		evil_tap_diag("connect: %s; error node: %s", ret ? strerror(-ret) : "Connected",
+			      error ? error : "(none)");
+	free(error);
+	if (restore)
+		evil_xenbus_write_own(r->ctx, node, restore);
+	else
+		evil_xenbus_write_own(r->ctx, node, "0");
+}
+
+/*
+ * What a guest writes into its own XenStore directory before connecting:
+ * be-alloc the Dom0 configuration does not allow, a resolution above the
+ * caps, and a unique-id made to forge log lines and terminal sequences
+ * (the lab checks the backend's log). The last test: it reconnects.
+ */
+static void test_refused_connections(struct run *r)
+{
+	connect_with(r, XENDISPL_FIELD_BE_ALLOC, "1", NULL, false, "be-alloc is not allowed",
+		     "be-alloc = 1, which Dom0 does not allow for this guest,");
+	connect_with(r, "0/" XENDISPL_FIELD_RESOLUTION, "16384x16384", r->resolution0, false,
+		     "above max-width x max-height", "resolution 16384x16384, above the caps,");
+	connect_with(r, "0/" XENDISPL_FIELD_UNIQUE_ID,
+		     "evil\n    1.000000 error [forged.c:1] dom0: forged\x1b[2J\x1b]0;pwned\a",
+		     "evil0", true, NULL, "a unique-id with a newline, ESC and BEL (ignored)");
+}
+
 /* The tests in the order they run, one a line. */
 /* clang-format off */
 static void (*const tests[])(struct run *r) = {
@@ -744,6 +799,7 @@ static void (*const tests[])(struct run *r) = {
 	test_second_connector,
 	test_teardown,
 	test_ring_violation,
+	test_refused_connections,
 };
 /* clang-format on */
 
@@ -769,6 +825,8 @@ int evil_tests_run(struct evil_ctx *ctx, unsigned int *failed)
 	struct run r = { .ctx = ctx, .c0 = &ctx->conns[0] };
 	int ret;
 
+	snprintf(r.resolution0, sizeof(r.resolution0), "%ux%u", ctx->conns[0].width,
+		 ctx->conns[0].height);
 	*failed = 0;
 	ret = prepare(&r);
 	if (ret)

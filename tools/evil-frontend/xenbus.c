@@ -8,6 +8,7 @@
 
 #include "tools/evil-frontend/report.h"
 #include "tools/evil-frontend/ring.h"
+#include "tools/evil-frontend/share.h"
 #include "tools/evil-frontend/xenbus.h"
 
 /* How often the waits below re-read the backend's state node. */
@@ -428,6 +429,40 @@ int evil_xenbus_connect(struct evil_ctx *ctx)
 	}
 	evil_comment("backend is Connected");
 	return evil_xenbus_write_state(ctx, VDISPL_XENBUS_CONNECTED);
+}
+
+int evil_xenbus_write_own(struct evil_ctx *ctx, const char *node, const char *value)
+{
+	char path[320];
+
+	snprintf(path, sizeof(path), "%s/%s", ctx->fe_path, node);
+	if (!xs_write(ctx->xs, XBT_NULL, path, value, (unsigned int)strlen(value))) {
+		int ret = errno ? -errno : -EIO;
+
+		evil_setup_error("writing XenStore node", path, ret);
+		return ret;
+	}
+	return 0;
+}
+
+char *evil_xenbus_read_backend(struct evil_ctx *ctx, const char *node)
+{
+	char path[320];
+	char *value;
+
+	snprintf(path, sizeof(path), "%s/%s", ctx->be_path, node);
+	return read_node(ctx, path, &value) ? NULL : value;
+}
+
+void evil_xenbus_release(struct evil_ctx *ctx)
+{
+	evil_xenbus_close(ctx);
+	if (ctx->xce) {
+		for (uint32_t i = 0; i < ctx->num_conns; i++)
+			evil_conn_finish(ctx, &ctx->conns[i]);
+	}
+	if (ctx->xgs)
+		evil_unshare_all(ctx);
 }
 
 void evil_xenbus_close(struct evil_ctx *ctx)

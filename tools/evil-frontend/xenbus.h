@@ -82,6 +82,19 @@ int evil_xenbus_watch_wait(struct evil_ctx *ctx, unsigned int want, int timeout_
 /* Remove the watch (if it was set). */
 void evil_xenbus_watch_stop(struct evil_ctx *ctx, struct evil_state_trail *trail);
 
+/* Write @value (as it is) into our own node @node (relative to our directory). */
+int evil_xenbus_write_own(struct evil_ctx *ctx, const char *node, const char *value);
+
+/* The backend's node @node (relative to its directory), to free(); NULL if none. */
+char *evil_xenbus_read_backend(struct evil_ctx *ctx, const char *node);
+
+/*
+ * A disconnect, from any point: close our side in XenStore (so the backend
+ * unmaps), unbind every port, unshare every page. The event channel and
+ * gntalloc handles stay open; evil_xenbus_open() and _connect() start over.
+ */
+void evil_xenbus_release(struct evil_ctx *ctx);
+
 /*
  * The orderly end, if we got as far as Initialised and have not closed
  * yet: Closing, wait (bounded) for the backend to unmap and answer Closing,

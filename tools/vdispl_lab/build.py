@@ -8,8 +8,24 @@ from .errors import LabError
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
-def build_dir():
+# Sanitized builds: ASan and UBSan, every finding fatal (lab.sh sets the
+# runtime options), in a build directory of their own.
+SANITIZE = ["-Db_sanitize=address,undefined", "-Db_lundef=false"]
+
+
+def build_dir(sanitize=False):
+    if sanitize:
+        return os.environ.get("VDISPL_SANITIZE_BUILD_DIR") or os.path.join(REPO, "build-sanitize")
     return os.environ.get("VDISPL_BUILD_DIR") or os.path.join(REPO, "build")
+
+
+def sanitized_backend():
+    """vdispl-backend built with ASan and UBSan (configured once); its path."""
+    d = build_dir(sanitize=True)
+    if not os.path.exists(os.path.join(d, "build.ninja")):
+        _run(["meson", "setup", d, REPO] + SANITIZE)
+    _run(["meson", "compile", "-C", d, "vdispl-backend"])
+    return os.path.join(d, "backend", "vdispl-backend")
 
 
 def build():

@@ -82,6 +82,9 @@ lab_xen_trouble() {
 # appended to $LAB_BACKEND_LOG; waits until it watches XenStore.
 lab_start_backend() {
     readies=$(grep -c "ready: serving" "$LAB_BACKEND_LOG" 2>/dev/null)
+    # Read only by a sanitized build: any finding stops it, with a report in its log.
+    ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 \
+    UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
     vdispl-backend --config /lab/backend.ini --log-level debug "$@" >>"$LAB_BACKEND_LOG" 2>&1 &
     LAB_BACKEND_PID=$!
     i=0
