@@ -140,6 +140,78 @@ static void test_connect_and_flip(void)
 	stop(b);
 }
 
+/*
+ * Three flips pushed at once: the first goes on screen, the second waits,
+ * the third overtakes it. Every flip gets exactly one event: the overtaken
+ * one at once, then the first and the third as they are shown.
+ */
+static void test_flip_queue(void)
+{
+	struct vdispl_backend *b = start("");
+	struct fake_frontend f;
+	struct xendispl_req req;
+	uint64_t events[4] = { 0 };
+	unsigned int n = 0;
+	vdispl_gref_t dir;
+
+	if (!b)
+		return;
+	guest(b, &f, 1, 1, "64x64");
+	dir = fake_frontend_buffer(&f, 4, NULL);
+	vdispl_req_dbuf_create(&req, 1, dir, 64, 64, 32, 64 * 64 * 4, 0, 0);
+	call(b, &f, 0, &req);
+	for (uint64_t fb = 0xa; fb <= 0xc; fb++) {
+		vdispl_req_fb_attach(&req, 1, fb, 64, 64, DRM_FORMAT_XRGB8888);
+		call(b, &f, 0, &req);
+	}
+	vdispl_req_set_config(&req, 0xa, 0, 0, 64, 64, 32);
+	TAP_EQ_INT(call(b, &f, 0, &req), 0, "display on");
+	for (uint64_t fb = 0xa; fb <= 0xc; fb++) {
+		vdispl_req_pg_flip(&req, fb);
+		fake_frontend_queue(&f, 0, &req);
+	}
+	fake_frontend_push(&f, 0);
+	settle(b);
+	while (n < 4 && fake_frontend_flip_event(&f, 0, &events[n]) == 0)
+		n++;
+	TAP_EQ_INT(n, 3, "three flips, three events");
+	TAP_CHECK(events[0] == 0xb && events[1] == 0xa && events[2] == 0xc,
+		  "the overtaken flip's event first, then the others as shown: %#llx %#llx %#llx",
+		  (unsigned long long)events[0], (unsigned long long)events[1],
+		  (unsigned long long)events[2]);
+	TAP_EQ_INT(b->flips, 2, "two of them were shown");
+	stop(b);
+}
+
+/* A frontend that closes and initialises again gets a fresh connection. */
+static void test_reconnect(void)
+{
+	struct vdispl_backend *b = start("");
+	struct fake_frontend f;
+	struct xendispl_req req;
+
+	if (!b)
+		return;
+	guest(b, &f, 1, 1, "64x64");
+	for (int round = 0; round < 3; round++) {
+		vdispl_req_dbuf_create(&req, 1, fake_frontend_buffer(&f, 4, NULL), 64, 64, 32,
+				       64 * 64 * 4, 0, 0);
+		TAP_EQ_INT(call(b, &f, 0, &req), 0, "round %d: connected, a buffer created", round);
+		fake_frontend_state(&f, STATE_CLOSING);
+		settle(b);
+		fake_frontend_state(&f, STATE_CLOSED);
+		settle(b);
+		TAP_EQ_INT(fake_pages_mapped(), 0, "round %d: closed, nothing mapped", round);
+		fake_frontend_state(&f, 1);
+		settle(b);
+		fake_frontend_connect(&f);
+		settle(b);
+		TAP_EQ_INT(fake_frontend_backend_state(&f), STATE_CONNECTED,
+			   "round %d: initialised again: Connected", round);
+	}
+	stop(b);
+}
+
 static void test_caps(void)
 {
 	struct vdispl_backend *b = start("max-buffers = 3\nmax-framebuffers = 2\nmax-pages = 10\n"
@@ -343,6 +415,8 @@ int main(void)
 {
 	vdispl_log_set_level(VDISPL_LOG_ERROR);
 	test_connect_and_flip();
+	test_flip_queue();
+	test_reconnect();
 	test_caps();
 	test_refusals();
 	test_fairness();
