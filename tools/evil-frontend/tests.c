@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <drm_fourcc.h>
 
@@ -60,6 +61,9 @@
 /* Past the last real request: far more than the 32 slots the ring has. */
 #define VIOLATION_EXCESS 1000u
 
+/* Longer than the backend's log rate-limit window (common/log.h: 5 s). */
+#define LOG_WINDOW_S 6
+
 /* How long the backend must stay closed after the violation. */
 #define STAY_CLOSED_MS 1000
 
@@ -72,7 +76,6 @@ struct run {
 	struct evil_share *loop_page; /* the page the self-linked directory repeats */
 	struct evil_share *loop_dir;  /* the directory page that links to itself */
 	uint16_t next_event_id;	      /* on connector 0 */
-	char resolution0[32];	      /* connector 0's, as the toolstack wrote it */
 	bool bailed;
 	char bail_reason[160];
 };
@@ -729,57 +732,96 @@ static void test_ring_violation(struct run *r)
 			     vdispl_xenbus_state_name(seen), EVIL_CLOSE_TIMEOUT_MS / 1000);
 }
 
+/* The backend's answer to a connect, and its error node. */
+struct answer {
+	int connect; /* evil_xenbus_connect()'s result */
+	char *error; /* the backend's error node, to free(); NULL if none */
+};
+
 /*
- * Connect again with one of our own nodes set to @value (then put back to
- * @restore, or removed when NULL): the backend must answer with
- * @want_connected, and, refusing, say why in its error node with @why.
+ * Start over: disconnect, open XenStore again, have @node hold @value, and
+ * connect. Returns 0 with *@a filled, or the negative errno of writing
+ * @node (-EACCES: the toolstack keeps it read-only for us).
  */
-static void connect_with(struct run *r, const char *node, const char *value, const char *restore,
-			 bool want_connected, const char *why, const char *desc)
+static int reconnect_with(struct run *r, const char *node, const char *value, struct answer *a)
 {
-	char *error;
+	int ret;
+
+	a->error = NULL;
+	evil_xenbus_release(r->ctx);
+	ret = evil_xenbus_open(r->ctx);
+	if (ret) {
+		bail(r, "reopening XenStore: %s", strerror(-ret));
+		return ret;
+	}
+	ret = evil_xenbus_write_own(r->ctx, node, value);
+	if (ret)
+		return ret;
+	a->connect = evil_xenbus_connect(r->ctx);
+	a->error = evil_xenbus_read_backend(r->ctx, "error");
+	return 0;
+}
+
+/* @a is a refusal: the backend went Closing with @why in its error node. */
+static void expect_refusal(const struct answer *a, const char *why, const char *desc)
+{
+	if (!evil_tap_result(a->connect == -ECONNABORTED && a->error && strstr(a->error, why),
+			     "%s -> Closing, its error node saying \"%s\"", desc, why))
+		evil_tap_diag("connect: %s; error node: %s",
+			      a->connect ? strerror(-a->connect) : "Connected",
+			      a->error ? a->error : "(none)");
+}
+
+/*
+ * What a guest can write into its own XenStore directory before it
+ * connects. libxl keeps be-alloc and the connectors it configured
+ * read-only for the guest, but the guest may add connectors: one with a
+ * resolution above the caps, and one whose unique-id is made to forge
+ * log lines and terminal sequences (the lab checks the backend's log).
+ * The last test: it reconnects.
+ */
+static void test_refused_connections(struct run *r)
+{
+	struct answer a;
 	int ret;
 
 	if (r->bailed)
 		return;
-	evil_xenbus_release(r->ctx);
-	ret = evil_xenbus_open(r->ctx);
-	if (!ret)
-		ret = evil_xenbus_write_own(r->ctx, node, value);
-	if (ret) {
-		bail(r, "reconnecting for \"%s\": %s", desc, strerror(-ret));
-		return;
+	ret = reconnect_with(r, XENDISPL_FIELD_BE_ALLOC, "1", &a);
+	if (ret == -EACCES) {
+		evil_tap_result(true, "be-alloc = 1 -> refused by XenStore: the toolstack keeps "
+				"be-alloc read-only for the guest");
+	} else if (!ret) {
+		expect_refusal(&a, "be-alloc is not allowed",
+			       "be-alloc = 1, which Dom0 does not allow for this guest,");
+		free(a.error);
+		evil_xenbus_write_own(r->ctx, XENDISPL_FIELD_BE_ALLOC, "0");
 	}
-	ret = evil_xenbus_connect(r->ctx);
-	error = evil_xenbus_read_backend(r->ctx, "error");
-	if (want_connected)
-		evil_tap_result(ret == 0, "%s -> Connected", desc);
-	else if (!evil_tap_result(ret == -ECONNABORTED && error && strstr(error, why),
-				  "%s -> Closing, its error node saying \"%s\"", desc, why))
-		evil_tap_diag("connect: %s; error node: %s", ret ? strerror(-ret) : "Connected",
-			      error ? error : "(none)");
-	free(error);
-	if (restore)
-		evil_xenbus_write_own(r->ctx, node, restore);
-	else
-		evil_xenbus_write_own(r->ctx, node, "0");
-}
 
-/*
- * What a guest writes into its own XenStore directory before connecting:
- * be-alloc the Dom0 configuration does not allow, a resolution above the
- * caps, and a unique-id made to forge log lines and terminal sequences
- * (the lab checks the backend's log). The last test: it reconnects.
- */
-static void test_refused_connections(struct run *r)
-{
-	connect_with(r, XENDISPL_FIELD_BE_ALLOC, "1", NULL, false, "be-alloc is not allowed",
-		     "be-alloc = 1, which Dom0 does not allow for this guest,");
-	connect_with(r, "0/" XENDISPL_FIELD_RESOLUTION, "16384x16384", r->resolution0, false,
-		     "above max-width x max-height", "resolution 16384x16384, above the caps,");
-	connect_with(r, "0/" XENDISPL_FIELD_UNIQUE_ID,
-		     "evil\n    1.000000 error [forged.c:1] dom0: forged\x1b[2J\x1b]0;pwned\a",
-		     "evil0", true, NULL, "a unique-id with a newline, ESC and BEL (ignored)");
+	if (r->bailed || reconnect_with(r, "2/" XENDISPL_FIELD_RESOLUTION, "16384x16384", &a))
+		return;
+	expect_refusal(&a, "above max-width x max-height",
+		       "a connector 2 of our own making, 16384x16384, above the caps,");
+	free(a.error);
+	evil_xenbus_remove_own(r->ctx, "2");
+
+	/*
+	 * The backend rate-limits what a device makes it log, and our floods
+	 * spent this window's share: a quiet pause first, so the lab sees
+	 * how the next line shows our unique-id.
+	 */
+	sleep(LOG_WINDOW_S);
+	if (r->bailed || evil_xenbus_write_own(r->ctx, "2/" XENDISPL_FIELD_UNIQUE_ID,
+					      "evil\n    1.000000 error [forged.c:1] dom0: "
+					      "forged\x1b[2J\x1b]0;pwned\a") ||
+	    reconnect_with(r, "2/" XENDISPL_FIELD_RESOLUTION, "64x64", &a))
+		return;
+	/* Connected, or Closing for want of a display for it: either way, answered. */
+	evil_tap_result(a.connect == 0 || a.connect == -ECONNABORTED,
+			"a connector 2 whose unique-id carries a newline, ESC and BEL -> answered "
+			"(%s)", a.connect ? "Closing" : "Connected");
+	free(a.error);
+	evil_xenbus_remove_own(r->ctx, "2");
 }
 
 /* The tests in the order they run, one a line. */
@@ -825,8 +867,6 @@ int evil_tests_run(struct evil_ctx *ctx, unsigned int *failed)
 	struct run r = { .ctx = ctx, .c0 = &ctx->conns[0] };
 	int ret;
 
-	snprintf(r.resolution0, sizeof(r.resolution0), "%ux%u", ctx->conns[0].width,
-		 ctx->conns[0].height);
 	*failed = 0;
 	ret = prepare(&r);
 	if (ret)

@@ -87,6 +87,9 @@ static int read_connectors(struct evil_ctx *ctx)
 	char *value;
 	int ret;
 
+	/* Read afresh on every open: a reconnect starts from what XenStore says now. */
+	memset(ctx->conns, 0, sizeof(ctx->conns));
+	ctx->num_conns = 0;
 	for (uint32_t i = 0; i < EVIL_MAX_CONNECTORS; i++) {
 		struct evil_conn *c = &ctx->conns[i];
 
@@ -439,10 +442,19 @@ int evil_xenbus_write_own(struct evil_ctx *ctx, const char *node, const char *va
 	if (!xs_write(ctx->xs, XBT_NULL, path, value, (unsigned int)strlen(value))) {
 		int ret = errno ? -errno : -EIO;
 
-		evil_setup_error("writing XenStore node", path, ret);
+		if (ret != -EACCES)
+			evil_setup_error("writing XenStore node", path, ret);
 		return ret;
 	}
 	return 0;
+}
+
+int evil_xenbus_remove_own(struct evil_ctx *ctx, const char *node)
+{
+	char path[320];
+
+	snprintf(path, sizeof(path), "%s/%s", ctx->fe_path, node);
+	return xs_rm(ctx->xs, XBT_NULL, path) ? 0 : (errno ? -errno : -EIO);
 }
 
 char *evil_xenbus_read_backend(struct evil_ctx *ctx, const char *node)

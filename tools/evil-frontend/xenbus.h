@@ -82,8 +82,15 @@ int evil_xenbus_watch_wait(struct evil_ctx *ctx, unsigned int want, int timeout_
 /* Remove the watch (if it was set). */
 void evil_xenbus_watch_stop(struct evil_ctx *ctx, struct evil_state_trail *trail);
 
-/* Write @value (as it is) into our own node @node (relative to our directory). */
+/*
+ * Write @value (as it is) into our own node @node (relative to our
+ * directory). Returns 0 or a negative errno; -EACCES (a node the toolstack
+ * keeps read-only for us) is not printed.
+ */
 int evil_xenbus_write_own(struct evil_ctx *ctx, const char *node, const char *value);
+
+/* Remove our own node @node and what is below it. Returns 0 or a negative errno. */
+int evil_xenbus_remove_own(struct evil_ctx *ctx, const char *node);
 
 /* The backend's node @node (relative to its directory), to free(); NULL if none. */
 char *evil_xenbus_read_backend(struct evil_ctx *ctx, const char *node);
