@@ -3,6 +3,7 @@
 import os
 import subprocess
 
+from . import elf
 from .errors import LabError
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -25,7 +26,14 @@ def sanitized_backend():
     if not os.path.exists(os.path.join(d, "build.ninja")):
         _run(["meson", "setup", d, REPO] + SANITIZE)
     _run(["meson", "compile", "-C", d, "vdispl-backend"])
-    return os.path.join(d, "backend", "vdispl-backend")
+    path = os.path.join(d, "backend", "vdispl-backend")
+    # A run "with no report" means something only if the sanitizers are in.
+    _interp, libs = elf.needed(path)
+    if not any(n.startswith("libasan.") for n in libs) or \
+            not any(n.startswith("libubsan.") for n in libs):
+        raise LabError("%s is not built with ASan and UBSan (it needs %s)"
+                       % (path, ", ".join(libs)))
+    return path
 
 
 def build():
