@@ -18,8 +18,7 @@
 
 /* Walk every device; @dev may be removed in the body. */
 #define for_each_device(dev, b, pos, tmp)                                                          \
-	vdispl_list_for_each_safe(pos, tmp, &(b)->devices)                                         \
-		if (((dev) = vdispl_container_of(pos, struct vdispl_device, link)), true)
+	vdispl_list_for_each_item(dev, struct vdispl_device, link, &(b)->devices, pos, tmp)
 
 static struct vdispl_device *find_device(struct vdispl_backend *b, uint32_t domid,
 					 uint32_t devid)

@@ -32,27 +32,23 @@ void vdispl_buffers_init(struct vdispl_buffers *bufs)
 
 static struct vdispl_dbuf *dbuf_find(struct vdispl_buffers *bufs, uint64_t cookie)
 {
-	struct vdispl_list *pos;
+	struct vdispl_list *pos, *tmp;
+	struct vdispl_dbuf *d;
 
-	vdispl_list_for_each(pos, &bufs->dbufs) {
-		struct vdispl_dbuf *d = vdispl_container_of(pos, struct vdispl_dbuf, link);
-
+	vdispl_list_for_each_item(d, struct vdispl_dbuf, link, &bufs->dbufs, pos, tmp)
 		if (d->params.dbuf_cookie == cookie)
 			return d;
-	}
 	return NULL;
 }
 
 struct vdispl_fb *vdispl_fb_find(struct vdispl_buffers *bufs, uint64_t cookie)
 {
-	struct vdispl_list *pos;
+	struct vdispl_list *pos, *tmp;
+	struct vdispl_fb *f;
 
-	vdispl_list_for_each(pos, &bufs->fbs) {
-		struct vdispl_fb *f = vdispl_container_of(pos, struct vdispl_fb, link);
-
+	vdispl_list_for_each_item(f, struct vdispl_fb, link, &bufs->fbs, pos, tmp)
 		if (f->params.fb_cookie == cookie)
 			return f;
-	}
 	return NULL;
 }
 
@@ -211,13 +207,12 @@ int vdispl_dbuf_destroy(struct vdispl_buffers *bufs, uint64_t cookie,
 {
 	struct vdispl_dbuf *dbuf = dbuf_find(bufs, cookie);
 	struct vdispl_list *pos, *tmp;
+	struct vdispl_fb *fb;
 
 	if (!dbuf)
 		return -ENOENT;
 	/* The mainline frontend detaches first; a hostile one may not. */
-	vdispl_list_for_each_safe(pos, tmp, &bufs->fbs) {
-		struct vdispl_fb *fb = vdispl_container_of(pos, struct vdispl_fb, link);
-
+	vdispl_list_for_each_item(fb, struct vdispl_fb, link, &bufs->fbs, pos, tmp) {
 		if (fb->dbuf == dbuf) {
 			fb_gone(data, fb->params.fb_cookie);
 			fb_unlink(bufs, fb);

@@ -55,4 +55,15 @@ static inline void vdispl_list_del(struct vdispl_list *node)
 	for ((pos) = (head)->next, (tmp) = (pos)->next; (pos) != (head);                           \
 	     (pos) = (tmp), (tmp) = (pos)->next)
 
+/*
+ * As above, by item: @item (a pointer to @type, linked through its member
+ * @member) is each item in turn, and the body may unlink and free it;
+ * @pos and @tmp are scratch nodes. (The empty if-branch keeps an else
+ * after the loop from binding to it.)
+ */
+#define vdispl_list_for_each_item(item, type, member, head, pos, tmp)                              \
+	vdispl_list_for_each_safe(pos, tmp, head)                                                  \
+		if (((item) = vdispl_container_of(pos, type, member)) == NULL) {                   \
+		} else
+
 #endif

@@ -58,21 +58,36 @@ void fake_frontend_state(struct fake_frontend *f, int state)
 	write_at(f->fe_path, "state", value);
 }
 
+const char *fake_frontend_backend_node(const struct fake_frontend *f, const char *node)
+{
+	char path[160];
+
+	snprintf(path, sizeof(path), "%s/%s", f->be_path, node);
+	return fake_xs_read(path);
+}
+
 int fake_frontend_backend_state(const struct fake_frontend *f)
 {
-	char path[128];
-	const char *value;
+	const char *value = fake_frontend_backend_node(f, "state");
 
-	snprintf(path, sizeof(path), "%s/state", f->be_path);
-	value = fake_xs_read(path);
 	return value ? atoi(value) : -1;
+}
+
+/* Connector @index's node @field holds @value. */
+static void write_conn_u32(struct fake_frontend *f, unsigned int index, const char *field,
+			   uint32_t value)
+{
+	char node[64], text[16];
+
+	snprintf(node, sizeof(node), "%u/%s", index, field);
+	snprintf(text, sizeof(text), "%u", value);
+	fake_frontend_write(f, node, text);
 }
 
 void fake_frontend_connect(struct fake_frontend *f)
 {
 	for (unsigned int i = 0; i < f->num_conns; i++) {
 		struct fake_conn *c = &f->conns[i];
-		char node[64], value[16];
 
 		c->req_page = fake_guest_page();
 		c->evt_page = fake_guest_page();
@@ -83,18 +98,10 @@ void fake_frontend_connect(struct fake_frontend *f)
 		c->req_port = fake_evtchn_alloc(f->domid);
 		c->evt_port = fake_evtchn_alloc(f->domid);
 		c->evt_cons = 0;
-		snprintf(node, sizeof(node), "%u/" XENDISPL_FIELD_REQ_RING_REF, i);
-		snprintf(value, sizeof(value), "%u", c->req_ref);
-		fake_frontend_write(f, node, value);
-		snprintf(node, sizeof(node), "%u/" XENDISPL_FIELD_EVT_RING_REF, i);
-		snprintf(value, sizeof(value), "%u", c->evt_ref);
-		fake_frontend_write(f, node, value);
-		snprintf(node, sizeof(node), "%u/" XENDISPL_FIELD_REQ_CHANNEL, i);
-		snprintf(value, sizeof(value), "%u", c->req_port);
-		fake_frontend_write(f, node, value);
-		snprintf(node, sizeof(node), "%u/" XENDISPL_FIELD_EVT_CHANNEL, i);
-		snprintf(value, sizeof(value), "%u", c->evt_port);
-		fake_frontend_write(f, node, value);
+		write_conn_u32(f, i, XENDISPL_FIELD_REQ_RING_REF, c->req_ref);
+		write_conn_u32(f, i, XENDISPL_FIELD_EVT_RING_REF, c->evt_ref);
+		write_conn_u32(f, i, XENDISPL_FIELD_REQ_CHANNEL, c->req_port);
+		write_conn_u32(f, i, XENDISPL_FIELD_EVT_CHANNEL, c->evt_port);
 	}
 	fake_frontend_state(f, 3); /* Initialised */
 }

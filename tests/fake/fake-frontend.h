@@ -52,6 +52,9 @@ void fake_frontend_connect(struct fake_frontend *f);
 /* Write the frontend's state node. */
 void fake_frontend_state(struct fake_frontend *f, int state);
 
+/* The backend's node @node, or NULL. Valid until the next XenStore write. */
+const char *fake_frontend_backend_node(const struct fake_frontend *f, const char *node);
+
 /* The backend's state node, or -1 without one. */
 int fake_frontend_backend_state(const struct fake_frontend *f);
 

@@ -832,8 +832,12 @@ int vdispl_gntshr_share(struct vdispl_gntshr *gntshr, uint32_t domid, uint32_t c
 	}
 	p = map_range(pages, count, PROT_READ | PROT_WRITE);
 	free(pages);
-	if (!p || add_map(gntshr, p, count))
+	if (!p)
 		return -ENOMEM;
+	if (add_map(gntshr, p, count)) {
+		munmap(p, (size_t)count * FAKE_PAGE_SIZE);
+		return -ENOMEM;
+	}
 	gntshr->shared += count;
 	shared_total += count;
 	*addr = p;

@@ -368,22 +368,32 @@ static void test_fb_attach(struct run *r)
 	       "FB_ATTACH with fb cookie %u again -> -XEN_EEXIST", FB_COOKIE);
 }
 
+/* One kind of object a flood creates until refused, then releases. */
+struct flood_kind {
+	const char *create_desc; /* "FB_ATTACH flood", for the TAP lines */
+	const char *cap_key;	 /* the backend's configuration key */
+	const char *release_desc;
+	const char *objects;	 /* "framebuffers" */
+	void (*create)(struct run *r, struct xendispl_req *req, uint64_t cookie);
+	void (*release)(struct xendispl_req *req, uint64_t cookie);
+};
+
 /*
- * Attach framebuffers until the backend says no: with FB_COOKIE attached,
- * max-framebuffers - 1 more fit, and the next is refused with -XEN_ENOSPC.
- * Then detach them all again.
+ * Create objects with cookies from @base until the backend says no: one
+ * object of the kind exists already, so @cap - 1 more fit and the next is
+ * refused with -XEN_ENOSPC. Then release every one created.
  */
-static void test_framebuffer_cap(struct run *r)
+static void flood_to_cap(struct run *r, const struct flood_kind *kind, uint32_t cap,
+			 uint64_t base)
 {
-	uint32_t cap = r->ctx->max_framebuffers, accepted = 0, detached = 0;
+	uint32_t accepted = 0, released = 0;
 	struct xendispl_req req;
 	struct outcome out = { 0 };
 
 	if (!cap || r->bailed)
 		return;
 	for (uint32_t i = 0; i < cap + 8; i++) {
-		vdispl_req_fb_attach(&req, DBUF_COOKIE, FLOOD_FB_BASE + i, DBUF_WIDTH, DBUF_HEIGHT,
-				     DRM_FORMAT_XRGB8888);
+		kind->create(r, &req, base + i);
 		send_request(r, r->c0, &req, &out);
 		if (!out.answered || out.resp.status)
 			break;
@@ -391,54 +401,52 @@ static void test_framebuffer_cap(struct run *r)
 	}
 	if (!evil_tap_result(out.answered && accepted == cap - 1 &&
 				     out.resp.status == -XEN_ENOSPC,
-			     "FB_ATTACH flood: %u more accepted up to max-framebuffers = %u, the "
-			     "next -> -XEN_ENOSPC", cap - 1, cap))
+			     "%s: %u more accepted up to %s = %u, the next -> -XEN_ENOSPC",
+			     kind->create_desc, cap - 1, kind->cap_key, cap))
 		evil_tap_diag("%u accepted, then status %d (%s)", accepted, out.resp.status,
 			      evil_status_name(out.resp.status));
 	for (uint32_t i = 0; i < accepted; i++) {
-		vdispl_req_fb_detach(&req, FLOOD_FB_BASE + i);
+		kind->release(&req, base + i);
 		send_request(r, r->c0, &req, &out);
-		detached += out.answered && out.resp.status == 0;
+		released += out.answered && out.resp.status == 0;
 	}
-	evil_tap_result(detached == accepted, "FB_DETACH of the %u flood framebuffers -> 0 each",
-			accepted);
+	evil_tap_result(released == accepted, "%s of the %u flood %s -> 0 each",
+			kind->release_desc, accepted, kind->objects);
 }
 
-/*
- * Create one-page buffers until the backend says no: with DBUF_COOKIE
- * there, max-buffers - 1 more fit, and the next is refused with
- * -XEN_ENOSPC. Each is its own mapping in Dom0, which is what the cap
- * protects. Then destroy them all again.
- */
+static void attach_fb(struct run *r, struct xendispl_req *req, uint64_t cookie)
+{
+	vdispl_req_fb_attach(req, DBUF_COOKIE, cookie, DBUF_WIDTH, DBUF_HEIGHT,
+			     DRM_FORMAT_XRGB8888);
+}
+
+/* Each is its own mapping in Dom0, which is what max-buffers protects. */
+static void create_one_page(struct run *r, struct xendispl_req *req, uint64_t cookie)
+{
+	vdispl_req_dbuf_create(req, cookie, evil_buffer_directory(&r->one_page), 32, 32, 32,
+			       4096, 0, 0);
+}
+
+/* With FB_COOKIE attached: max-framebuffers - 1 more fit. */
+static void test_framebuffer_cap(struct run *r)
+{
+	static const struct flood_kind fbs = {
+		"FB_ATTACH flood", "max-framebuffers", "FB_DETACH", "framebuffers", attach_fb,
+		vdispl_req_fb_detach,
+	};
+
+	flood_to_cap(r, &fbs, r->ctx->max_framebuffers, FLOOD_FB_BASE);
+}
+
+/* With DBUF_COOKIE there: max-buffers - 1 more one-page buffers fit. */
 static void test_buffer_cap(struct run *r)
 {
-	uint32_t cap = r->ctx->max_buffers, accepted = 0, destroyed = 0;
-	struct xendispl_req req;
-	struct outcome out = { 0 };
+	static const struct flood_kind dbufs = {
+		"one-page DBUF_CREATE flood", "max-buffers", "DBUF_DESTROY", "buffers",
+		create_one_page, vdispl_req_dbuf_destroy,
+	};
 
-	if (!cap || r->bailed)
-		return;
-	for (uint32_t i = 0; i < cap + 8; i++) {
-		vdispl_req_dbuf_create(&req, FLOOD_DBUF_BASE + i,
-				       evil_buffer_directory(&r->one_page), 32, 32, 32, 4096, 0, 0);
-		send_request(r, r->c0, &req, &out);
-		if (!out.answered || out.resp.status)
-			break;
-		accepted++;
-	}
-	if (!evil_tap_result(out.answered && accepted == cap - 1 &&
-				     out.resp.status == -XEN_ENOSPC,
-			     "one-page DBUF_CREATE flood: %u more accepted up to max-buffers = %u, "
-			     "the next -> -XEN_ENOSPC", cap - 1, cap))
-		evil_tap_diag("%u accepted, then status %d (%s)", accepted, out.resp.status,
-			      evil_status_name(out.resp.status));
-	for (uint32_t i = 0; i < accepted; i++) {
-		vdispl_req_dbuf_destroy(&req, FLOOD_DBUF_BASE + i);
-		send_request(r, r->c0, &req, &out);
-		destroyed += out.answered && out.resp.status == 0;
-	}
-	evil_tap_result(destroyed == accepted, "DBUF_DESTROY of the %u flood buffers -> 0 each",
-			accepted);
+	flood_to_cap(r, &dbufs, r->ctx->max_buffers, FLOOD_DBUF_BASE);
 }
 
 /*

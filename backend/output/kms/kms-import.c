@@ -19,8 +19,7 @@
 
 /* Walk @k's imports; @imp may be removed in the body. */
 #define for_each_import(imp, k, pos, tmp)                                                          \
-	vdispl_list_for_each_safe(pos, tmp, &(k)->imports)                                         \
-		if (((imp) = vdispl_container_of(pos, struct kms_import, link)), true)
+	vdispl_list_for_each_item(imp, struct kms_import, link, &(k)->imports, pos, tmp)
 
 static struct kms_import *find(struct kms_output *k, uint64_t key)
 {

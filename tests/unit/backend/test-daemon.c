@@ -60,14 +60,20 @@ static void stop(struct vdispl_backend *b)
 	TAP_EQ_INT(fake_xen_misuses(), 0, "no misuse of Xen seen");
 }
 
-/* A guest with @n connectors at @resolution, connected as far as the backend lets it. */
+/*
+ * A guest "guest<domid>" with @n connectors at @resolution, connected as
+ * far as the backend lets it. @nodes (NULL, or node and value pairs ending
+ * in NULL) are written into its directory first, as a guest may.
+ */
 static void guest(struct vdispl_backend *b, struct fake_frontend *f, uint32_t domid,
-		  unsigned int n, const char *resolution)
+		  unsigned int n, const char *resolution, const char *const *nodes)
 {
 	char name[16];
 
 	snprintf(name, sizeof(name), "guest%u", domid);
 	fake_frontend_create(f, domid, name, n, resolution);
+	for (; nodes && *nodes; nodes += 2)
+		fake_frontend_write(f, nodes[0], nodes[1]);
 	settle(b);
 	fake_frontend_connect(f);
 	settle(b);
@@ -156,7 +162,7 @@ static void test_flip_queue(void)
 
 	if (!b)
 		return;
-	guest(b, &f, 1, 1, "64x64");
+	guest(b, &f, 1, 1, "64x64", NULL);
 	dir = fake_frontend_buffer(&f, 4, NULL);
 	vdispl_req_dbuf_create(&req, 1, dir, 64, 64, 32, 64 * 64 * 4, 0, 0);
 	call(b, &f, 0, &req);
@@ -192,7 +198,7 @@ static void test_reconnect(void)
 
 	if (!b)
 		return;
-	guest(b, &f, 1, 1, "64x64");
+	guest(b, &f, 1, 1, "64x64", NULL);
 	for (int round = 0; round < 3; round++) {
 		vdispl_req_dbuf_create(&req, 1, fake_frontend_buffer(&f, 4, NULL), 64, 64, 32,
 				       64 * 64 * 4, 0, 0);
@@ -222,8 +228,8 @@ static void test_caps(void)
 
 	if (!b)
 		return;
-	guest(b, &f, 1, 1, "64x64");
-	guest(b, &g, 2, 1, "64x64");
+	guest(b, &f, 1, 1, "64x64", NULL);
+	guest(b, &g, 2, 1, "64x64", NULL);
 	TAP_CHECK(fake_frontend_backend_state(&f) == STATE_CONNECTED &&
 		  fake_frontend_backend_state(&g) == STATE_CONNECTED, "two guests connected");
 	dir = fake_frontend_buffer(&f, 4, NULL);
@@ -266,42 +272,29 @@ static void test_caps(void)
 static void test_refusals(void)
 {
 	struct vdispl_backend *b = start("[guest2/*]\nbe-alloc = yes\nmax-width = 800\n");
+	static const char *const be_alloc[] = { XENDISPL_FIELD_BE_ALLOC, "1", NULL };
 	struct fake_frontend f, g, h;
-	char path[160];
 	const char *error;
 
 	if (!b)
 		return;
-	fake_frontend_create(&f, 1, "guest1", 1, "640x480");
-	fake_frontend_write(&f, XENDISPL_FIELD_BE_ALLOC, "1");
-	settle(b);
-	fake_frontend_connect(&f);
-	settle(b);
+	guest(b, &f, 1, 1, "640x480", be_alloc);
 	TAP_EQ_INT(fake_frontend_backend_state(&f), STATE_CLOSING,
 		   "be-alloc asked without permission: Closing");
-	snprintf(path, sizeof(path), "%s/error", f.be_path);
-	error = fake_xs_read(path);
+	error = fake_frontend_backend_node(&f, "error");
 	TAP_CHECK(error && !strncmp(error, "13 ", 3) && strstr(error, "be-alloc is not allowed"),
 		  "its error node says why: %s",
 		  error ? error : "(none)");
 	TAP_EQ_INT(fake_pages_mapped(), 0, "and nothing of it stays mapped");
 
-	fake_frontend_create(&g, 2, "guest2", 1, "640x480");
-	fake_frontend_write(&g, XENDISPL_FIELD_BE_ALLOC, "1");
-	settle(b);
-	fake_frontend_connect(&g);
-	settle(b);
+	guest(b, &g, 2, 1, "640x480", be_alloc);
 	TAP_EQ_INT(fake_frontend_backend_state(&g), STATE_CONNECTED,
 		   "be-alloc for a guest the ini file allows: Connected");
 
-	fake_frontend_create(&h, 3, "guest3", 1, "8192x8192");
-	settle(b);
-	fake_frontend_connect(&h);
-	settle(b);
+	guest(b, &h, 3, 1, "8192x8192", NULL);
 	TAP_EQ_INT(fake_frontend_backend_state(&h), STATE_CLOSING,
 		   "a resolution above max-width x max-height: Closing");
-	snprintf(path, sizeof(path), "%s/error", h.be_path);
-	error = fake_xs_read(path);
+	error = fake_frontend_backend_node(&h, "error");
 	TAP_CHECK(error && strstr(error, "resolution 8192x8192 above max-width x max-height 4096x4096"),
 		  "its error node says why: %s", error ? error : "(none)");
 	stop(b);
@@ -349,8 +342,8 @@ static void test_fairness(void)
 
 	if (!b)
 		return;
-	guest(b, &evil, 1, 1, "64x64");
-	guest(b, &good, 2, 1, "64x64");
+	guest(b, &evil, 1, 1, "64x64", NULL);
+	guest(b, &good, 2, 1, "64x64", NULL);
 	fake_evtchn_on_notify(on_notify, &fl);
 	refill(&fl);
 	fake_evtchn_notify(1, evil.conns[0].req_port);
@@ -384,6 +377,11 @@ static void capture(enum vdispl_log_level level, const char *line)
 static void test_log_escaping(void)
 {
 	struct vdispl_backend *b = start("");
+	static const char *const hostile[] = {
+		"0/" XENDISPL_FIELD_UNIQUE_ID, "x\n1.000000 error forged\x1b[2J\"",
+		"0/" XENDISPL_FIELD_RESOLUTION, "64x64\n\x1b]0;t\a",
+		NULL,
+	};
 	struct fake_frontend f;
 	bool raw = false, forged = false;
 
@@ -391,13 +389,7 @@ static void test_log_escaping(void)
 		return;
 	num_log_lines = 0;
 	vdispl_log_set_sink(capture);
-	fake_frontend_create(&f, 1, "guest1", 1, "640x480");
-	fake_frontend_write(&f, "0/" XENDISPL_FIELD_UNIQUE_ID,
-			    "x\n1.000000 error forged\x1b[2J\"");
-	fake_frontend_write(&f, "0/" XENDISPL_FIELD_RESOLUTION, "64x64\n\x1b]0;t\a");
-	settle(b);
-	fake_frontend_connect(&f);
-	settle(b);
+	guest(b, &f, 1, 1, "640x480", hostile);
 	vdispl_log_set_sink(NULL);
 	for (unsigned int i = 0; i < num_log_lines; i++) {
 		raw |= strpbrk(log_lines[i], "\n\x1b\a") != NULL;

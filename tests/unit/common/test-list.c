@@ -44,8 +44,17 @@ int main(void)
 			vdispl_list_del(pos);
 	}
 	TAP_EQ_INT(digits(&head), 2, "an item unlinked while walking, the walk goes on");
-	vdispl_list_for_each_safe(pos, tmp, &head)
-		vdispl_list_del(pos);
+	{
+		struct item *it;
+		int sum = 0;
+
+		vdispl_list_add(&head, &items[4].link);
+		vdispl_list_for_each_item(it, struct item, link, &head, pos, tmp) {
+			sum += it->value;
+			vdispl_list_del(&it->link);
+		}
+		TAP_EQ_INT(sum, 2 + 5, "by item: each one, each unlinked on the way");
+	}
 	TAP_CHECK(vdispl_list_empty(&head), "every item unlinked: empty again");
 	return tap_done();
 }
