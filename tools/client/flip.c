@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <xf86drm.h>
 #include <xf86drmMode.h>
 
@@ -258,7 +259,24 @@ static void print_summary(const struct flip_output *fo, uint32_t frames, uint64_
 	       client_stats_max(&fo->stats), fo->last_frame, elapsed_us);
 }
 
-int client_flip_run(struct client_display *disp, uint32_t frames, bool quiet)
+/* Sleep until @start_us + (@frame - 1) / @fps s; frames that are late go at once. */
+static void pace(uint64_t start_us, uint64_t frame, uint32_t fps)
+{
+	uint64_t due_us = start_us + (frame - 1) * 1000000u / fps;
+	uint64_t now_us = client_now_us();
+
+	if (due_us > now_us) {
+		struct timespec wait = {
+			.tv_sec = (time_t)((due_us - now_us) / 1000000u),
+			.tv_nsec = (long)((due_us - now_us) % 1000000u * 1000u),
+		};
+
+		while (nanosleep(&wait, &wait) && errno == EINTR)
+			;
+	}
+}
+
+int client_flip_run(struct client_display *disp, uint32_t frames, uint32_t fps, bool quiet)
 {
 	struct flip_run run = {
 		.disp = disp,
@@ -280,6 +298,8 @@ int client_flip_run(struct client_display *disp, uint32_t frames, bool quiet)
 	start_us = client_now_us();
 	/* 64-bit, so that --frames 4294967295 ends. */
 	for (uint64_t frame = 1; frame <= frames; frame++) {
+		if (fps)
+			pace(start_us, frame, fps);
 		if (run_frame(&run, (uint32_t)frame, quiet)) {
 			status = 1;
 			break;

@@ -20,9 +20,10 @@
 /*
  * Run frames 1..@frames on every output of @disp, whose front buffers show
  * frame 0. Prints a "flip" line per received event (unless @quiet) and a
- * "summary" line per output. Returns 0 if every flip got its event in time,
+ * "summary" line per output. With @fps above 0, frame n is drawn no earlier
+ * than (n - 1) / @fps seconds after frame 1. Returns 0 if every flip got its event in time,
  * 1 otherwise, or a negative errno if it could not start (no memory).
  */
-int client_flip_run(struct client_display *disp, uint32_t frames, bool quiet);
+int client_flip_run(struct client_display *disp, uint32_t frames, uint32_t fps, bool quiet);
 
 #endif

@@ -33,13 +33,15 @@ struct options {
 	bool keep;
 	bool quiet;
 	bool no_draw;
+	uint32_t fps; /* 0: as fast as the flip events come back */
 };
 
 static void usage(FILE *out)
 {
 	fprintf(out,
 		"Usage: " PROG " [--device PATH] [--frames N] [--connectors all|I,J,...]\n"
-		"                     [--keep] [--quiet] [--no-draw] [--help] [--version]\n"
+		"                     [--fps N] [--keep] [--quiet] [--no-draw] [--help]\n"
+		"                     [--version]\n"
 		"\n"
 		"Show test picture 0 on each connector with a mode set, then pictures\n"
 		"1..N with page flips, waiting for every flip's event before the next.\n"
@@ -48,6 +50,9 @@ static void usage(FILE *out)
 		"  --frames N         number of flips per connector (default 300)\n"
 		"  --connectors LIST  'all' connected connectors (default), or indices\n"
 		"                     among the device's connectors, comma separated\n"
+		"  --fps N            pace the flips: frame n starts no earlier than n/N s\n"
+		"                     after frame 1, as a guest bound to a display's refresh\n"
+		"                     does (default: as fast as the events come back)\n"
 		"  --keep             leave the last picture on screen: a child process\n"
 		"                     keeps the device open until it is killed\n"
 		"  --quiet            no line per flip\n"
@@ -105,6 +110,7 @@ static int parse_options(int argc, char **argv, struct options *opt)
 		{"device", required_argument, NULL, 'd'},
 		{"frames", required_argument, NULL, 'n'},
 		{"connectors", required_argument, NULL, 'c'},
+		{"fps", required_argument, NULL, 'f'},
 		{"keep", no_argument, NULL, 'k'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"no-draw", no_argument, NULL, 'D'},
@@ -131,6 +137,12 @@ static int parse_options(int argc, char **argv, struct options *opt)
 					PROG ": --connectors: want 'all' or distinct indices "
 					     "like 0,1 (at most %d): '%s'\n",
 					MAX_SELECT, optarg);
+				return -EINVAL;
+			}
+			break;
+		case 'f':
+			if (tool_parse_u32(optarg, &opt->fps) || !opt->fps) {
+				fprintf(stderr, PROG ": --fps: want a number above 0: '%s'\n", optarg);
 				return -EINVAL;
 			}
 			break;
@@ -228,7 +240,7 @@ int main(int argc, char **argv)
 		return EXIT_SETUP;
 	}
 
-	ret = client_flip_run(&disp, opt.frames, opt.quiet);
+	ret = client_flip_run(&disp, opt.frames, opt.fps, opt.quiet);
 	status = ret < 0 ? EXIT_SETUP : ret ? EXIT_FLIPS_LOST : EXIT_FLIPS_OK;
 	if (opt.keep)
 		return keep_picture(&disp, status);

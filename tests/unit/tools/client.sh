@@ -159,6 +159,17 @@ err "no connected connector with a mode" "says so"
 run 2 "more connectors than CRTCs" "FAKE_DRM_CONNECTORS=3 FAKE_DRM_CRTCS=2" --frames 1
 err "connector 2 \(Virtual-3\): no free CRTC" "says so"
 
+# 11 frames at 20 a second: frame 11 starts 10/20 s after frame 1.
+run 0 "--fps 20" "" --frames 11 --fps 20 --quiet --connectors 0
+us=$(sed -n 's/.* elapsed_us=\([0-9]*\)$/\1/p' "$dir/out")
+if [ "${us:-0}" -ge 500000 ]; then
+    ok "--fps 20: 11 frames took $us us, at least 500000"
+else
+    fail "--fps 20: 11 frames took ${us:-?} us, want at least 500000"
+fi
+run 2 "--fps 0" "" --fps 0
+err "^vdispl-client: --fps: want a number above 0" "says so"
+
 run 2 "--connectors 0,0" "" --connectors 0,0
 run 2 "--connectors x" "" --connectors x
 run 2 "--frames -1" "" --frames -1
