@@ -12,6 +12,9 @@
 #include "backend/backend.h"
 #include "backend/device.h"
 #include "common/log.h"
+#ifdef VDISPL_HAVE_PNG
+#include "common/png-writer.h"
+#endif
 
 #define TOKEN_BACKEND "backend"
 #define TOKEN_RELEASE "release"
@@ -316,6 +319,13 @@ int vdispl_backend_create(const struct vdispl_config *config, struct vdispl_back
 	ret = vdispl_import_create(config->import, b->loop, &b->import);
 	if (ret)
 		goto err;
+#ifdef VDISPL_HAVE_PNG
+	ret = vdispl_png_writer_create(&b->png_writer);
+	if (ret) {
+		vdispl_log_errno(ERROR, NULL, ret, "starting the PNG writer");
+		goto err;
+	}
+#endif
 	ret = read_own_domid(b);
 	if (ret) {
 		vdispl_log_errno(ERROR, NULL, ret, "reading our domain id from XenStore");
@@ -378,6 +388,10 @@ void vdispl_backend_destroy(struct vdispl_backend *b)
 		vdispl_device_destroy(dev);
 	}
 	vdispl_import_destroy(b->import);
+#ifdef VDISPL_HAVE_PNG
+	/* After the outputs: what they queued is still written. */
+	vdispl_png_writer_destroy(b->png_writer);
+#endif
 	vdispl_loop_destroy(b->loop);
 	if (b->signal_fd >= 0)
 		close(b->signal_fd);

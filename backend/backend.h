@@ -29,6 +29,7 @@ struct vdispl_backend {
 	struct vdispl_evtchn *evtchn;
 	struct vdispl_config config;
 	struct vdispl_import *import; /* how guest buffers are taken */
+	struct vdispl_png_writer *png_writer; /* NULL: built without libpng */
 	uint32_t domid;      /* ours */
 	char base_path[64];  /* /local/domain/<domid>/backend/vdispl */
 	struct vdispl_list devices; /* struct vdispl_device.link */

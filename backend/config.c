@@ -36,6 +36,7 @@ enum config_key {
 	KEY_KMS_LEGACY,
 	KEY_PNG_DIR,
 	KEY_PNG_EVERY,
+	KEY_WAYLAND_DISPLAY,
 	/* Per device: [backend] or a section whose unique-id is "*". */
 	KEY_MAX_BUFFERS,
 	KEY_MAX_FRAMEBUFFERS,
@@ -292,6 +293,7 @@ static const char *const key_names[KEY_COUNT] = {
 	[KEY_KMS_LEGACY] = "kms-legacy",
 	[KEY_PNG_DIR] = "png-dir",
 	[KEY_PNG_EVERY] = "png-every",
+	[KEY_WAYLAND_DISPLAY] = "wayland-display",
 	[KEY_MAX_BUFFERS] = "max-buffers",
 	[KEY_MAX_FRAMEBUFFERS] = "max-framebuffers",
 	[KEY_MAX_PAGES] = "max-pages",
@@ -426,8 +428,10 @@ static int set_key(struct parse_state *st, enum config_key key, const char *valu
 			out->kind = VDISPL_OUTPUT_KMS;
 		else if (!strcmp(value, "headless"))
 			out->kind = VDISPL_OUTPUT_HEADLESS;
+		else if (!strcmp(value, "wayland"))
+			out->kind = VDISPL_OUTPUT_WAYLAND;
 		else
-			return bad_value(st, name, value, "kms or headless");
+			return bad_value(st, name, value, "kms, headless or wayland");
 		return 1;
 	case KEY_DRM_DEVICE:
 		return set_string(st, out->drm_device, value, name, false);
@@ -444,6 +448,9 @@ static int set_key(struct parse_state *st, enum config_key key, const char *valu
 		if (!parse_u32(value, &out->png_every))
 			return bad_value(st, name, value, "a decimal number below 2^32");
 		return 1;
+	case KEY_WAYLAND_DISPLAY:
+		/* Empty is meaningful: $WAYLAND_DISPLAY, as any Wayland client does. */
+		return set_string(st, out->wayland_display, value, name, true);
 	case KEY_MAX_BUFFERS:
 		return set_cap(st, name, value, 1, UINT32_MAX, &limits->max_buffers);
 	case KEY_MAX_FRAMEBUFFERS:
@@ -655,6 +662,8 @@ static void apply_section(struct vdispl_output_config *out, const struct vdispl_
 		memcpy(out->png_dir, in->png_dir, sizeof(out->png_dir));
 	if (s->set_mask & KEY_BIT(KEY_PNG_EVERY))
 		out->png_every = in->png_every;
+	if (s->set_mask & KEY_BIT(KEY_WAYLAND_DISPLAY))
+		memcpy(out->wayland_display, in->wayland_display, sizeof(out->wayland_display));
 }
 
 static void apply_limits(struct vdispl_limits *out, const struct vdispl_config_section *s)

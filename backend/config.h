@@ -7,7 +7,7 @@
 //   [backend]                 ; defaults for every connector
 //   import = auto             ; how guest buffers are taken: auto | module |
 //                             ; gntdev-dmabuf | copy ([backend] only)
-//   output = kms              ; kms | headless
+//   output = kms              ; kms | headless | wayland
 //   drm-device = /dev/dri/card0
 //
 //   [guest1/id0]              ; <domain name or id>/<unique-id>, either may be *
@@ -19,6 +19,10 @@
 //   output = headless
 //   png-dir = /var/lib/vdispl
 //   png-every = 30            ; write every 30th flip; 0: only on SIGUSR2
+//
+//   [guest3/*]
+//   output = wayland          ; a window per connector
+//   wayland-display = wayland-1 ; empty: $WAYLAND_DISPLAY, else wayland-0
 //
 //   [guest2/*]                ; per-device keys: [backend] or [<domain>/*]
 //   be-alloc = yes            ; let guest2 have Dom0 allocate its buffers
@@ -32,8 +36,8 @@
  * decimal id.
  *
  * Keys: import ([backend] only: auto | module | gntdev-dmabuf | copy),
- * output (kms | headless), drm-device and png-dir (non-empty),
- * drm-connector (may be empty), kms-legacy (true false yes no 1 0, any
+ * output (kms | headless | wayland), drm-device and png-dir (non-empty),
+ * drm-connector and wayland-display (may be empty), kms-legacy (true false yes no 1 0, any
  * case), png-every (decimal, 0 .. 2^32-1). Each at most once per section.
  *
  * What a guest can make the daemon hold is capped (struct vdispl_limits);
@@ -66,6 +70,7 @@
 enum vdispl_output_kind {
 	VDISPL_OUTPUT_KMS = 0,
 	VDISPL_OUTPUT_HEADLESS,
+	VDISPL_OUTPUT_WAYLAND,
 };
 
 /*
@@ -91,6 +96,7 @@ struct vdispl_output_config {
 	bool kms_legacy; /* key "kms-legacy = true": skip atomic modesetting */
 	char png_dir[VDISPL_CONFIG_STR];
 	uint32_t png_every;
+	char wayland_display[VDISPL_CONFIG_STR]; /* "": $WAYLAND_DISPLAY */
 };
 
 /* What one guest device may make us hold (its section's or [backend]'s). */

@@ -148,12 +148,21 @@ static int create_output(struct vdispl_connector *c)
 		.tag = c->tag,
 		.done = output_done,
 		.done_data = c,
+		.png_writer = dev->backend->png_writer,
 	};
 	char shown[GUEST_STRING_SHOWN];
+	char name[GUEST_STRING_SHOWN];
+	char title[2 * GUEST_STRING_SHOWN];
 	int ret;
 
 	vdispl_config_lookup(&dev->backend->config, dev->domid, dev->domain_name, c->unique_id,
 			     &config);
+	/* A window title is shown to people: escaped like the log's. */
+	snprintf(title, sizeof(title), "%s %s",
+		 *dev->domain_name ? vdispl_log_escape(name, sizeof(name), dev->domain_name, 32, false)
+				   : c->tag,
+		 vdispl_log_escape(shown, sizeof(shown), c->unique_id, 32, false));
+	params.title = title;
 	ret = vdispl_output_create(&params, &c->output);
 	if (ret)
 		vdispl_log_errno_limited(ERROR, &dev->guest_log, c->tag, ret,

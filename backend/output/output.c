@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -9,9 +10,16 @@
 
 #include "protocol/format.h"
 #include "backend/output/output.h"
+#include "common/log.h"
+#ifdef VDISPL_HAVE_PNG
+#include "common/png-writer.h"
+#endif
 #include "headless/headless.h"
 #ifdef VDISPL_HAVE_KMS
 #include "kms/kms.h"
+#endif
+#ifdef VDISPL_HAVE_WAYLAND
+#include "backend/output/wayland/wayland.h"
 #endif
 
 typedef int (*output_create_fn)(const struct vdispl_output_params *params,
@@ -28,6 +36,11 @@ static const struct {
 	{ VDISPL_OUTPUT_KMS, "kms", NULL },
 #endif
 	{ VDISPL_OUTPUT_HEADLESS, "headless", vdispl_headless_output_create },
+#ifdef VDISPL_HAVE_WAYLAND
+	{ VDISPL_OUTPUT_WAYLAND, "wayland", vdispl_wayland_output_create },
+#else
+	{ VDISPL_OUTPUT_WAYLAND, "wayland", NULL },
+#endif
 };
 
 const char *vdispl_output_kind_name(enum vdispl_output_kind kind)
@@ -60,20 +73,44 @@ void vdispl_output_init(struct vdispl_output *output, const struct vdispl_output
 	output->height = params->height;
 	output->done = params->done;
 	output->done_data = params->done_data;
+	output->png_writer = params->png_writer;
 	snprintf(output->tag, sizeof(output->tag), "%s", params->tag);
 }
 
-void vdispl_output_png_path(const struct vdispl_output *output, const char *dir, uint64_t count,
-			    const char *suffix, char *path, size_t size)
+int vdispl_output_save_png(struct vdispl_output *output, const char *dir, uint64_t count,
+			   const char *suffix, const void *pixels, uint32_t stride, uint32_t width,
+			   uint32_t height)
 {
 	char name[sizeof(output->tag)];
+	char path[PATH_MAX];
+	int ret;
 
 	/* "dom1/vdispl0/0" -> "dom1-vdispl0-0" */
 	snprintf(name, sizeof(name), "%s", output->tag);
 	for (char *c = name; *c; c++)
 		if (*c == '/')
 			*c = '-';
-	snprintf(path, size, "%s/%s-%06llu%s.png", dir, name, (unsigned long long)count, suffix);
+	snprintf(path, sizeof(path), "%s/%s-%06llu%s.png", dir, name, (unsigned long long)count,
+		 suffix);
+#ifdef VDISPL_HAVE_PNG
+	ret = output->png_writer ? vdispl_png_writer_submit(output->png_writer, output->tag, path,
+							    pixels, stride, width, height)
+				 : -ENOTSUP;
+#else
+	ret = -ENOTSUP;
+#endif
+	if (ret == -EBUSY) {
+		if (!output->png_drop_logged)
+			vdispl_log(WARN, output->tag, "not writing %s: the PNG writer is %d "
+				   "pictures behind (logged once per output)", path,
+				   VDISPL_PNG_WRITER_QUEUE);
+		output->png_drop_logged = true;
+	} else if (ret == -ENOTSUP) {
+		vdispl_log(WARN, output->tag, "not writing %s: built without libpng", path);
+	} else if (ret) {
+		vdispl_log_errno(WARN, output->tag, ret, "not writing %s", path);
+	}
+	return ret;
 }
 
 static uint64_t bytes_copied;

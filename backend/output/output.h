@@ -16,11 +16,14 @@
 #ifndef VDISPL_BACKEND_OUTPUT_H
 #define VDISPL_BACKEND_OUTPUT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "backend/config.h"
 #include "common/loop.h"
 #include "common/pixel.h"
+
+struct vdispl_png_writer;
 
 struct vdispl_output;
 
@@ -88,6 +91,10 @@ struct vdispl_output {
 	uint32_t height;
 	vdispl_output_done_fn done;
 	void *done_data;
+	struct vdispl_png_writer *png_writer;
+	/* Flips done without reaching the screen (no window, no compositor, or it was late). */
+	uint64_t unshown_flips;
+	bool png_drop_logged; /* the first picture the writer dropped is logged */
 	char tag[64];
 };
 
@@ -97,8 +104,10 @@ struct vdispl_output_params {
 	uint32_t width;
 	uint32_t height;
 	const char *tag; /* for logs and file names: "dom1/vdispl0/0" */
+	const char *title; /* for people: "<guest name> <connector unique-id>" */
 	vdispl_output_done_fn done;
 	void *done_data;
+	struct vdispl_png_writer *png_writer; /* NULL: built without libpng */
 };
 
 /*
@@ -115,13 +124,19 @@ void vdispl_output_init(struct vdispl_output *output, const struct vdispl_output
 			const struct vdispl_output_params *params);
 
 /*
- * Where a PNG of @output goes: "<dir>/<tag with - for />-<count><suffix>.png",
- * e.g. "shots/dom1-vdispl0-0-000050-requested.png".
+ * Save a PNG of @output's pixels (XRGB8888, @stride octets a row, the
+ * output's size unless @width x @height say otherwise) as
+ * "<dir>/<tag with - for />-<count><suffix>.png", e.g.
+ * "shots/dom1-vdispl0-0-000050-requested.png". The pixels are copied and
+ * written by the PNG writer's thread, which logs "wrote <path>". Returns 0,
+ * -EBUSY when the writer is too far behind (the picture is dropped), or
+ * another negative errno; failures are logged here.
  */
-void vdispl_output_png_path(const struct vdispl_output *output, const char *dir, uint64_t count,
-			    const char *suffix, char *path, size_t size);
+int vdispl_output_save_png(struct vdispl_output *output, const char *dir, uint64_t count,
+			   const char *suffix, const void *pixels, uint32_t stride, uint32_t width,
+			   uint32_t height);
 
-/* "kms", "headless". */
+/* "kms", "headless", "wayland". */
 const char *vdispl_output_kind_name(enum vdispl_output_kind kind);
 
 #endif

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: MIT
 #include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,9 +8,6 @@
 
 #include "backend/output/headless/headless.h"
 #include "common/log.h"
-#ifdef VDISPL_HAVE_PNG
-#include "common/png.h"
-#endif
 
 struct headless_output {
 	struct vdispl_output base; /* first: the output ops reach us through it */
@@ -19,7 +15,6 @@ struct headless_output {
 	bool enabled;
 	bool flip_pending;
 	uint64_t flips;
-	uint64_t saved;
 	uint32_t png_every;
 	char png_dir[VDISPL_CONFIG_STR];
 	struct vdispl_loop_source *done_timer;
@@ -53,24 +48,11 @@ static int copy_in(struct headless_output *h, struct vdispl_picture *picture)
 static void save_png(struct headless_output *h, bool requested)
 {
 	struct vdispl_output *output = &h->base;
-	char path[PATH_MAX];
 
 	if (!h->enabled)
 		return;
-	vdispl_output_png_path(output, h->png_dir, h->flips, requested ? "-requested" : "", path,
-			       sizeof(path));
-#ifdef VDISPL_HAVE_PNG
-	int ret = vdispl_png_write(path, h->pixels, output->width * 4, output->width, output->height);
-
-	if (ret) {
-		vdispl_log_errno(WARN, output->tag, ret, "writing %s", path);
-		return;
-	}
-	h->saved++;
-	vdispl_log(INFO, output->tag, "wrote %s", path);
-#else
-	vdispl_log(WARN, output->tag, "not writing %s: built without libpng", path);
-#endif
+	vdispl_output_save_png(output, h->png_dir, h->flips, requested ? "-requested" : "",
+			       h->pixels, output->width * 4, output->width, output->height);
 }
 
 static void headless_snapshot(struct vdispl_output *output)

@@ -15,9 +15,6 @@
 
 #include "backend/output/kms/kms-output.h"
 #include "common/log.h"
-#ifdef VDISPL_HAVE_PNG
-#include "common/png.h"
-#endif
 
 #define FENCE_TIMEOUT_MS 2000
 
@@ -110,7 +107,6 @@ static int wait_fence(int fence)
 int kms_writeback_capture(struct kms_output *k)
 {
 	struct kms_buffer buf = { 0 };
-	char path[4096];
 	int32_t fence = -1;
 	int ret;
 
@@ -134,14 +130,12 @@ int kms_writeback_capture(struct kms_output *k)
 	writeback_commit(k, 0, NULL, k->writeback.alone);
 	if (ret)
 		goto out;
-	vdispl_output_png_path(&k->base, k->png_dir, k->flips, "-writeback", path, sizeof(path));
-#ifdef VDISPL_HAVE_PNG
-	ret = vdispl_png_write(path, buf.map, buf.pitch, k->mode.hdisplay, k->mode.vdisplay);
-#else
-	ret = -ENOTSUP;
-#endif
-	if (!ret)
-		vdispl_log(INFO, k->base.tag, "wrote %s (writeback of %s)", path, k->connector_name);
+	vdispl_log(INFO, k->base.tag, "writeback of %s captured", k->connector_name);
+	/* Failures are logged there. */
+	vdispl_output_save_png(&k->base, k->png_dir, k->flips, "-writeback", buf.map, buf.pitch,
+			       k->mode.hdisplay, k->mode.vdisplay);
+	kms_buffer_destroy(k->dev->fd, &buf);
+	return 0;
 out:
 	if (ret)
 		vdispl_log_errno(WARN, k->base.tag, ret, "writeback capture of %s", k->connector_name);

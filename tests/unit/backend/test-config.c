@@ -62,7 +62,7 @@ static void test_header_example(void)
 	    "[backend]                 ; defaults for every connector\n"
 	    "import = auto             ; how guest buffers are taken: auto | module |\n"
 	    "                          ; gntdev-dmabuf | copy ([backend] only)\n"
-	    "output = kms              ; kms | headless\n"
+	    "output = kms              ; kms | headless | wayland\n"
 	    "drm-device = /dev/dri/card0\n"
 	    "\n"
 	    "[guest1/id0]              ; <domain name or id>/<unique-id>, either "
@@ -147,6 +147,14 @@ static void test_values(void)
 		  "output=headless without spaces");
 	TAP_CHECK(!parse("[backend]\ndrm-connector =\n") && !config.defaults.drm_connector[0],
 		  "empty drm-connector: first free one");
+	TAP_CHECK(!parse("[backend]\noutput = wayland\n[g/id0]\nwayland-display = wayland-1\n"),
+		  "output = wayland with a wayland-display");
+	vdispl_config_lookup(&config, 1, "g", "id0", &out);
+	TAP_CHECK(out.kind == VDISPL_OUTPUT_WAYLAND && !strcmp(out.wayland_display, "wayland-1"),
+		  "g/id0: wayland on wayland-1");
+	vdispl_config_lookup(&config, 1, "g", "id1", &out);
+	TAP_CHECK(out.kind == VDISPL_OUTPUT_WAYLAND && !out.wayland_display[0],
+		  "g/id1: wayland on $WAYLAND_DISPLAY (wayland-display unset)");
 	TAP_CHECK(!parse("\xef\xbb\xbf[backend]\r\npng-dir = /tmp/x\r\n") &&
 		      !strcmp(config.defaults.png_dir, "/tmp/x"),
 		  "BOM and CRLF");
@@ -221,9 +229,9 @@ static void test_errors(void)
 	expect_error(
 	    "[backend]\noutput = kms\n\n; guest\n[guest1/id0]\noutput = kms\nouput = kms\n",
 	    "line 7: unknown key 'ouput' in [guest1/id0]", "misspelt key");
-	expect_error("[backend]\noutput = wayland\n",
-		     "line 2: bad value 'wayland' for 'output' in [backend]: expected kms or "
-		     "headless",
+	expect_error("[backend]\noutput = x11\n",
+		     "line 2: bad value 'x11' for 'output' in [backend]: expected kms, headless "
+		     "or wayland",
 		     "bad output");
 	expect_error("[backend]\nkms-legacy = maybe\n",
 		     "line 2: bad value 'maybe' for 'kms-legacy' in [backend]: expected true, "

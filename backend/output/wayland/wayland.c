@@ -1,0 +1,423 @@
+// SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <drm_fourcc.h>
+#include <wayland-client.h>
+
+#include "backend/output/wayland/wayland.h"
+#include "backend/output/wayland/wl-connection.h"
+#include "xdg-shell-client-protocol.h" /* generated: in the build folder */
+#include "common/log.h"
+
+/*
+ * Frames the compositor may hold while we fill the next one: the one shown,
+ * one queued behind it, one being drawn.
+ */
+#define SLOTS 3
+/* A flip the compositor does not use within this is completed anyway. */
+#define FRAME_TIMEOUT_MS 250
+/* The pace of flips no window shows: a display's 60 Hz. */
+#define UNSHOWN_FRAME_MS 16
+
+struct slot {
+	struct wl_buffer *buffer; /* on the current connection, or NULL */
+	bool busy;		  /* the compositor holds it */
+};
+
+struct wayland_output {
+	struct vdispl_output base; /* first: the output ops reach us through it */
+	struct vdispl_wl_connection *conn;
+	struct vdispl_wl_user user;
+	char title[160];
+
+	/* The frames: SLOTS pictures of the connector's size in one memfd. */
+	int memfd;
+	uint8_t *map;
+	size_t slot_size;
+	struct wl_shm_pool *pool;
+	struct slot slots[SLOTS];
+	int shown; /* the slot with the guest's latest picture, or -1 */
+
+	struct wl_surface *surface;
+	struct xdg_surface *xdg_surface;
+	struct xdg_toplevel *toplevel;
+	bool configured; /* the first configure was acked: frames may go */
+	struct wl_callback *frame;
+
+	bool enabled; /* the guest has a mode set */
+	bool closed;  /* the user closed the window; until the next mode set */
+	bool flip_pending;
+	struct vdispl_loop_source *timer; /* completes flips no frame callback did */
+};
+
+static const struct vdispl_output_impl wayland_impl;
+
+static struct wayland_output *wayland_output(struct vdispl_output *output)
+{
+	return output->impl == &wayland_impl ? (struct wayland_output *)output : NULL;
+}
+
+static void flip_done(struct wayland_output *w)
+{
+	if (!w->flip_pending)
+		return;
+	w->flip_pending = false;
+	w->base.done(w->base.done_data);
+}
+
+static void buffer_release(void *data, struct wl_buffer *buffer)
+{
+	struct slot *slot = data;
+
+	slot->busy = false;
+}
+
+static const struct wl_buffer_listener buffer_listener = {
+	.release = buffer_release,
+};
+
+static void frame_done(void *data, struct wl_callback *callback, uint32_t time)
+{
+	struct wayland_output *w = data;
+
+	wl_callback_destroy(callback);
+	w->frame = NULL;
+	flip_done(w);
+}
+
+static const struct wl_callback_listener frame_listener = {
+	.done = frame_done,
+};
+
+/* Put the latest picture in the window, asking when it is used. */
+static void present(struct wayland_output *w)
+{
+	struct slot *slot;
+
+	if (!w->surface || !w->configured || w->shown < 0)
+		return;
+	slot = &w->slots[w->shown];
+	if (!slot->buffer)
+		return;
+	wl_surface_attach(w->surface, slot->buffer, 0, 0);
+	wl_surface_damage(w->surface, 0, 0, (int32_t)w->base.width, (int32_t)w->base.height);
+	if (w->frame)
+		wl_callback_destroy(w->frame);
+	w->frame = wl_surface_frame(w->surface);
+	if (w->frame)
+		wl_callback_add_listener(w->frame, &frame_listener, w);
+	wl_surface_commit(w->surface);
+	slot->busy = true;
+}
+
+static void xdg_surface_configure(void *data, struct xdg_surface *xdg_surface, uint32_t serial)
+{
+	struct wayland_output *w = data;
+	bool first = !w->configured;
+
+	xdg_surface_ack_configure(xdg_surface, serial);
+	w->configured = true;
+	if (first)
+		present(w);
+	else
+		wl_surface_commit(w->surface);
+}
+
+static const struct xdg_surface_listener xdg_surface_listener = {
+	.configure = xdg_surface_configure,
+};
+
+/* Our size is the guest's: the compositor's suggestions are declined. */
+static void toplevel_configure(void *data, struct xdg_toplevel *toplevel, int32_t width,
+			       int32_t height, struct wl_array *states)
+{
+}
+
+static void close_window(struct wayland_output *w);
+
+static void toplevel_close(void *data, struct xdg_toplevel *toplevel)
+{
+	struct wayland_output *w = data;
+
+	vdispl_log(INFO, w->base.tag, "window closed: the connector stays dark until the "
+		   "guest sets a mode again");
+	w->closed = true;
+	close_window(w);
+}
+
+static const struct xdg_toplevel_listener toplevel_listener = {
+	.configure = toplevel_configure,
+	.close = toplevel_close,
+};
+
+static void close_window(struct wayland_output *w)
+{
+	if (w->frame)
+		wl_callback_destroy(w->frame);
+	w->frame = NULL;
+	if (w->toplevel)
+		xdg_toplevel_destroy(w->toplevel);
+	w->toplevel = NULL;
+	if (w->xdg_surface)
+		xdg_surface_destroy(w->xdg_surface);
+	w->xdg_surface = NULL;
+	if (w->surface)
+		wl_surface_destroy(w->surface);
+	w->surface = NULL;
+	w->configured = false;
+	/* A flip waiting for this window's frame callback is done by the timer. */
+	if (w->flip_pending)
+		vdispl_loop_timer_arm(w->timer, UNSHOWN_FRAME_MS);
+}
+
+static int open_window(struct wayland_output *w, const struct vdispl_wl_globals *g)
+{
+	w->surface = wl_compositor_create_surface(g->compositor);
+	if (!w->surface)
+		return -ENOMEM;
+	w->xdg_surface = xdg_wm_base_get_xdg_surface(g->wm_base, w->surface);
+	if (!w->xdg_surface)
+		goto err;
+	xdg_surface_add_listener(w->xdg_surface, &xdg_surface_listener, w);
+	w->toplevel = xdg_surface_get_toplevel(w->xdg_surface);
+	if (!w->toplevel)
+		goto err;
+	xdg_toplevel_add_listener(w->toplevel, &toplevel_listener, w);
+	xdg_toplevel_set_title(w->toplevel, w->title);
+	xdg_toplevel_set_app_id(w->toplevel, "vdispl");
+	/* The guest's resolution, not a size to negotiate. */
+	xdg_toplevel_set_min_size(w->toplevel, (int32_t)w->base.width, (int32_t)w->base.height);
+	xdg_toplevel_set_max_size(w->toplevel, (int32_t)w->base.width, (int32_t)w->base.height);
+	/* Committed without a buffer: the compositor answers with a configure. */
+	wl_surface_commit(w->surface);
+	return 0;
+err:
+	close_window(w);
+	return -ENOMEM;
+}
+
+static void drop_buffers(struct wayland_output *w)
+{
+	for (int i = 0; i < SLOTS; i++) {
+		if (w->slots[i].buffer)
+			wl_buffer_destroy(w->slots[i].buffer);
+		w->slots[i].buffer = NULL;
+		w->slots[i].busy = false;
+	}
+	if (w->pool)
+		wl_shm_pool_destroy(w->pool);
+	w->pool = NULL;
+}
+
+static int make_buffers(struct wayland_output *w, const struct vdispl_wl_globals *g)
+{
+	w->pool = wl_shm_create_pool(g->shm, w->memfd, (int32_t)(w->slot_size * SLOTS));
+	if (!w->pool)
+		return -ENOMEM;
+	for (int i = 0; i < SLOTS; i++) {
+		w->slots[i].buffer = wl_shm_pool_create_buffer(
+			w->pool, (int32_t)(w->slot_size * (size_t)i), (int32_t)w->base.width,
+			(int32_t)w->base.height, (int32_t)w->base.width * 4, WL_SHM_FORMAT_XRGB8888);
+		if (!w->slots[i].buffer) {
+			drop_buffers(w);
+			return -ENOMEM;
+		}
+		wl_buffer_add_listener(w->slots[i].buffer, &buffer_listener, &w->slots[i]);
+	}
+	return 0;
+}
+
+/* Connected (again): buffers, and the window if the guest has a mode set. */
+static void connection_up(struct vdispl_wl_user *user)
+{
+	struct wayland_output *w = vdispl_container_of(user, struct wayland_output, user);
+	const struct vdispl_wl_globals *g = vdispl_wl_connection_globals(w->conn);
+	int ret = make_buffers(w, g);
+
+	if (!ret && w->enabled && !w->closed)
+		ret = open_window(w, g);
+	if (ret)
+		vdispl_log_errno(ERROR, w->base.tag, ret, "creating the window");
+}
+
+static void connection_down(struct vdispl_wl_user *user)
+{
+	struct wayland_output *w = vdispl_container_of(user, struct wayland_output, user);
+
+	close_window(w);
+	drop_buffers(w);
+}
+
+/* A slot the compositor does not hold and that is not the latest picture. */
+static int free_slot(struct wayland_output *w)
+{
+	for (int i = 0; i < SLOTS; i++)
+		if (i != w->shown && !w->slots[i].busy)
+			return i;
+	return -1;
+}
+
+static int take_picture(struct wayland_output *w, struct vdispl_picture *picture)
+{
+	int i = free_slot(w);
+	struct vdispl_pixels dst = {
+		.stride = w->base.width * 4,
+		.width = w->base.width,
+		.height = w->base.height,
+		.fourcc = DRM_FORMAT_XRGB8888,
+	};
+	int ret;
+
+	if (i < 0)
+		return -EBUSY; /* the compositor holds every slot */
+	dst.data = w->map + w->slot_size * (size_t)i;
+	ret = vdispl_picture_copy(picture, &dst);
+	if (ret)
+		return ret;
+	w->shown = i;
+	return 0;
+}
+
+static int wayland_enable(struct vdispl_output *output, struct vdispl_picture *picture)
+{
+	struct wayland_output *w = wayland_output(output);
+	const struct vdispl_wl_globals *g = vdispl_wl_connection_globals(w->conn);
+	int ret = take_picture(w, picture);
+
+	if (ret)
+		return ret;
+	w->enabled = true;
+	w->closed = false;
+	if (g && !w->surface) {
+		ret = open_window(w, g);
+		if (ret)
+			vdispl_log_errno(ERROR, w->base.tag, ret, "creating the window");
+	}
+	present(w);
+	vdispl_wl_connection_flush(w->conn);
+	return 0;
+}
+
+static void wayland_disable(struct vdispl_output *output)
+{
+	struct wayland_output *w = wayland_output(output);
+
+	w->enabled = false;
+	close_window(w);
+	vdispl_wl_connection_flush(w->conn);
+}
+
+static int wayland_flip(struct vdispl_output *output, struct vdispl_picture *picture)
+{
+	struct wayland_output *w = wayland_output(output);
+	int ret;
+
+	if (!w->enabled || w->flip_pending)
+		return -EBUSY;
+	ret = take_picture(w, picture);
+	if (ret)
+		return ret;
+	/*
+	 * done() must come from the loop, never from inside flip(). A window
+	 * still waiting for its first configure shows the frame once it comes.
+	 */
+	ret = vdispl_loop_timer_arm(w->timer, w->surface ? FRAME_TIMEOUT_MS : UNSHOWN_FRAME_MS);
+	if (ret)
+		return ret;
+	w->flip_pending = true;
+	present(w);
+	vdispl_wl_connection_flush(w->conn);
+	return 0;
+}
+
+static void frame_timeout(void *data)
+{
+	struct wayland_output *w = data;
+
+	if (w->flip_pending)
+		w->base.unshown_flips++;
+	flip_done(w);
+}
+
+static void wayland_destroy(struct vdispl_output *output)
+{
+	struct wayland_output *w = wayland_output(output);
+
+	vdispl_wl_connection_remove_user(w->conn, &w->user);
+	close_window(w);
+	drop_buffers(w);
+	vdispl_wl_connection_flush(w->conn);
+	vdispl_wl_connection_put(w->conn);
+	vdispl_loop_remove(w->timer);
+	munmap(w->map, w->slot_size * SLOTS);
+	close(w->memfd);
+	free(w);
+}
+
+static const struct vdispl_output_impl wayland_impl = {
+	.name = "wayland",
+	.enable = wayland_enable,
+	.disable = wayland_disable,
+	.flip = wayland_flip,
+	.destroy = wayland_destroy,
+};
+
+int vdispl_wayland_output_create(const struct vdispl_output_params *params,
+				 struct vdispl_output **out)
+{
+	struct wayland_output *w = calloc(1, sizeof(*w));
+	int ret;
+
+	if (!w)
+		return -ENOMEM;
+	vdispl_output_init(&w->base, &wayland_impl, params);
+	snprintf(w->title, sizeof(w->title), "%s", params->title ? params->title : params->tag);
+	w->shown = -1;
+	w->slot_size = (size_t)params->width * params->height * 4;
+	w->memfd = memfd_create("vdispl-wayland", MFD_CLOEXEC);
+	if (w->memfd < 0) {
+		ret = -errno;
+		goto err_memfd;
+	}
+	if (ftruncate(w->memfd, (off_t)(w->slot_size * SLOTS))) {
+		ret = -errno;
+		goto err_map;
+	}
+	w->map = mmap(NULL, w->slot_size * SLOTS, PROT_READ | PROT_WRITE, MAP_SHARED, w->memfd, 0);
+	if (w->map == MAP_FAILED) {
+		ret = -errno;
+		goto err_map;
+	}
+	w->timer = vdispl_loop_add_timer(params->loop, frame_timeout, w);
+	if (!w->timer) {
+		ret = -errno;
+		goto err_timer;
+	}
+	w->conn = vdispl_wl_connection_get(params->loop, params->config->wayland_display);
+	if (!w->conn) {
+		ret = -errno;
+		goto err_conn;
+	}
+	w->user.up = connection_up;
+	w->user.down = connection_down;
+	vdispl_wl_connection_add_user(w->conn, &w->user);
+	vdispl_log(INFO, w->base.tag, "wayland %ux%u on %s, window \"%s\"", params->width,
+		   params->height, vdispl_wl_connection_name(w->conn), w->title);
+	*out = &w->base;
+	return 0;
+
+err_conn:
+	vdispl_loop_remove(w->timer);
+err_timer:
+	munmap(w->map, w->slot_size * SLOTS);
+err_map:
+	close(w->memfd);
+err_memfd:
+	free(w);
+	return ret;
+}
