@@ -11,9 +11,7 @@
 #include "protocol/format.h"
 #include "backend/output/output.h"
 #include "common/log.h"
-#ifdef VDISPL_HAVE_PNG
-#include "common/png-writer.h"
-#endif
+#include "common/png-writer.h" /* declarations only: linked where libpng is */
 #include "headless/headless.h"
 #ifdef VDISPL_HAVE_KMS
 #include "kms/kms.h"
