@@ -8,6 +8,7 @@
  * handler, which inih calls while the line just read is current, knows both.
  */
 #include "backend/config.h"
+#include "backend/output/kinds.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -31,12 +32,9 @@
 enum config_key {
 	KEY_IMPORT,
 	KEY_OUTPUT,
-	KEY_DRM_DEVICE,
-	KEY_DRM_CONNECTOR,
-	KEY_KMS_LEGACY,
+	/* Captures, by the headless output and KMS writeback. */
 	KEY_PNG_DIR,
 	KEY_PNG_EVERY,
-	KEY_WAYLAND_DISPLAY,
 	/* Per device: [backend] or a section whose unique-id is "*". */
 	KEY_MAX_BUFFERS,
 	KEY_MAX_FRAMEBUFFERS,
@@ -48,12 +46,14 @@ enum config_key {
 	KEY_MAX_TOTAL_BUFFERS,
 	KEY_MAX_TOTAL_PAGES,
 	KEY_COUNT,
+	/* Then the outputs' own keys (backend/output/kinds.h), in table order. */
 };
 
 #define FIRST_DEVICE_KEY KEY_MAX_BUFFERS
 #define FIRST_BACKEND_KEY KEY_MAX_TOTAL_BUFFERS
 
-#define KEY_BIT(key) (1u << (key))
+#define KEY_BIT(key) (UINT64_C(1) << (key))
+#define MAX_KEYS 64 /* bits in a set mask */
 
 /* Where the handler is writing: [backend] or one guest section. */
 struct current_section {
@@ -63,7 +63,7 @@ struct current_section {
 	struct vdispl_output_config *output;
 	struct vdispl_limits *limits;
 	bool any_unique_id; /* [backend], or unique-id "*": per-device keys allowed */
-	uint32_t *set_mask;
+	uint64_t *set_mask;
 };
 
 struct parse_state {
@@ -80,7 +80,7 @@ struct parse_state {
 	/* Handler. */
 	bool have_section;
 	bool backend_seen;
-	uint32_t backend_mask;
+	uint64_t backend_mask;
 	struct current_section cur;
 
 	/* The first error we found; inih reports its own syntax errors. */
@@ -122,11 +122,29 @@ __attribute__((format(printf, 2, 3))) static int fail_section(struct parse_state
 	return 0;
 }
 
+static const struct vdispl_output_key *output_key(int index);
+static bool parse_bool(const char *s, bool *out);
+static bool parse_u32(const char *s, uint32_t *out);
+
 void vdispl_config_init(struct vdispl_config *config)
 {
+	const struct vdispl_output_key *key;
+
 	memset(config, 0, sizeof(*config));
 	config->defaults.kind = VDISPL_OUTPUT_KMS;
-	strcpy(config->defaults.drm_device, "/dev/dri/card0");
+	/* The outputs' defaults are strings their tables give. */
+	for (int i = KEY_COUNT; (key = output_key(i)); i++) {
+		char *field = (char *)&config->defaults + key->offset;
+
+		if (!key->default_value)
+			continue;
+		if (key->type == VDISPL_OUTPUT_KEY_BOOL)
+			parse_bool(key->default_value, (bool *)field);
+		else if (key->type == VDISPL_OUTPUT_KEY_U32)
+			parse_u32(key->default_value, (uint32_t *)field);
+		else
+			snprintf(field, VDISPL_CONFIG_STR, "%s", key->default_value);
+	}
 	strcpy(config->defaults.png_dir, ".");
 	config->defaults.png_every = 0;
 	config->limits = (struct vdispl_limits){
@@ -288,12 +306,8 @@ static int begin_section(struct parse_state *st, const char *section)
 static const char *const key_names[KEY_COUNT] = {
 	[KEY_IMPORT] = "import",
 	[KEY_OUTPUT] = "output",
-	[KEY_DRM_DEVICE] = "drm-device",
-	[KEY_DRM_CONNECTOR] = "drm-connector",
-	[KEY_KMS_LEGACY] = "kms-legacy",
 	[KEY_PNG_DIR] = "png-dir",
 	[KEY_PNG_EVERY] = "png-every",
-	[KEY_WAYLAND_DISPLAY] = "wayland-display",
 	[KEY_MAX_BUFFERS] = "max-buffers",
 	[KEY_MAX_FRAMEBUFFERS] = "max-framebuffers",
 	[KEY_MAX_PAGES] = "max-pages",
@@ -304,11 +318,35 @@ static const char *const key_names[KEY_COUNT] = {
 	[KEY_MAX_TOTAL_PAGES] = "max-total-pages",
 };
 
+/*
+ * The outputs' keys, numbered after ours in table order: @index's key, or
+ * NULL past the last.
+ */
+static const struct vdispl_output_key *output_key(int index)
+{
+	int n = KEY_COUNT;
+
+	for (size_t k = 0; k < vdispl_output_num_kinds; k++) {
+		const struct vdispl_output_key *key = vdispl_output_kinds[k].keys;
+
+		for (; key && key->name; key++, n++)
+			if (n == index)
+				return key;
+	}
+	return NULL;
+}
+
 static int find_key(const char *name)
 {
+	const struct vdispl_output_key *key;
+
 	for (int i = 0; i < KEY_COUNT; i++) {
 		if (!strcmp(key_names[i], name))
 			return i;
+	}
+	for (int i = KEY_COUNT; (key = output_key(i)); i++) {
+		if (!strcmp(key->name, name))
+			return i < MAX_KEYS ? i : -1;
 	}
 	return -1;
 }
@@ -408,11 +446,77 @@ static int set_cap(struct parse_state *st, const char *name, const char *value, 
 	return 1;
 }
 
+/* output: a name of the kinds' table. */
+static int set_output_kind(struct parse_state *st, struct vdispl_output_config *out,
+			   const char *value)
+{
+	char expected[128] = "";
+	size_t len = 0;
+
+	for (size_t k = 0; k < vdispl_output_num_kinds; k++) {
+		if (!strcmp(value, vdispl_output_kinds[k].name)) {
+			out->kind = vdispl_output_kinds[k].kind;
+			return 1;
+		}
+		len += (size_t)snprintf(expected + len, sizeof(expected) - len, "%s%s",
+					!k ? ""
+					: k + 1 < vdispl_output_num_kinds ? ", "
+									  : " or ",
+					vdispl_output_kinds[k].name);
+		if (len >= sizeof(expected))
+			break;
+	}
+	return bad_value(st, key_names[KEY_OUTPUT], value, expected);
+}
+
+static int set_output_key(struct parse_state *st, const struct vdispl_output_key *key,
+			  const char *value)
+{
+	void *field = (char *)st->cur.output + key->offset;
+
+	switch (key->type) {
+	case VDISPL_OUTPUT_KEY_STRING:
+	case VDISPL_OUTPUT_KEY_STRING_OR_EMPTY:
+		return set_string(st, field, value, key->name,
+				  key->type == VDISPL_OUTPUT_KEY_STRING_OR_EMPTY);
+	case VDISPL_OUTPUT_KEY_BOOL:
+		if (!parse_bool(value, field))
+			return bad_value(st, key->name, value, "true, false, yes, no, 1 or 0");
+		return 1;
+	case VDISPL_OUTPUT_KEY_U32:
+		if (!parse_u32(value, field))
+			return bad_value(st, key->name, value, "a decimal number below 2^32");
+		return 1;
+	}
+	return fail(st, "internal error: key type %d", (int)key->type);
+}
+
+/* An output key's value from @in to @out. */
+static void copy_output_key(struct vdispl_output_config *out,
+			    const struct vdispl_output_config *in,
+			    const struct vdispl_output_key *key)
+{
+	static const size_t sizes[] = {
+		[VDISPL_OUTPUT_KEY_STRING] = VDISPL_CONFIG_STR,
+		[VDISPL_OUTPUT_KEY_STRING_OR_EMPTY] = VDISPL_CONFIG_STR,
+		[VDISPL_OUTPUT_KEY_BOOL] = sizeof(bool),
+		[VDISPL_OUTPUT_KEY_U32] = sizeof(uint32_t),
+	};
+
+	memcpy((char *)out + key->offset, (const char *)in + key->offset, sizes[key->type]);
+}
+
 static int set_key(struct parse_state *st, enum config_key key, const char *value)
 {
 	struct vdispl_output_config *out = st->cur.output;
 	struct vdispl_limits *limits = st->cur.limits;
-	const char *name = key_names[key];
+	const char *name;
+
+	/* An output's key: per connector, like output itself. */
+	if (key >= KEY_COUNT)
+		return output_key((int)key) ? set_output_key(st, output_key((int)key), value)
+					    : fail(st, "internal error: key %d", (int)key);
+	name = key_names[key];
 
 	if (key >= FIRST_BACKEND_KEY && out != &st->config->defaults)
 		return fail(st, "'%s' counts all guests together: it belongs in [backend], not [%s]",
@@ -424,33 +528,13 @@ static int set_key(struct parse_state *st, enum config_key key, const char *valu
 	case KEY_IMPORT:
 		return set_import(st, value);
 	case KEY_OUTPUT:
-		if (!strcmp(value, "kms"))
-			out->kind = VDISPL_OUTPUT_KMS;
-		else if (!strcmp(value, "headless"))
-			out->kind = VDISPL_OUTPUT_HEADLESS;
-		else if (!strcmp(value, "wayland"))
-			out->kind = VDISPL_OUTPUT_WAYLAND;
-		else
-			return bad_value(st, name, value, "kms, headless or wayland");
-		return 1;
-	case KEY_DRM_DEVICE:
-		return set_string(st, out->drm_device, value, name, false);
-	case KEY_DRM_CONNECTOR:
-		/* Empty is meaningful: the first free connected connector. */
-		return set_string(st, out->drm_connector, value, name, true);
-	case KEY_KMS_LEGACY:
-		if (!parse_bool(value, &out->kms_legacy))
-			return bad_value(st, name, value, "true, false, yes, no, 1 or 0");
-		return 1;
+		return set_output_kind(st, out, value);
 	case KEY_PNG_DIR:
 		return set_string(st, out->png_dir, value, name, false);
 	case KEY_PNG_EVERY:
 		if (!parse_u32(value, &out->png_every))
 			return bad_value(st, name, value, "a decimal number below 2^32");
 		return 1;
-	case KEY_WAYLAND_DISPLAY:
-		/* Empty is meaningful: $WAYLAND_DISPLAY, as any Wayland client does. */
-		return set_string(st, out->wayland_display, value, name, true);
 	case KEY_MAX_BUFFERS:
 		return set_cap(st, name, value, 1, UINT32_MAX, &limits->max_buffers);
 	case KEY_MAX_FRAMEBUFFERS:
@@ -650,20 +734,18 @@ static void apply_section(struct vdispl_output_config *out, const struct vdispl_
 {
 	const struct vdispl_output_config *in = &s->output;
 
+	const struct vdispl_output_key *key;
+
 	if (s->set_mask & KEY_BIT(KEY_OUTPUT))
 		out->kind = in->kind;
-	if (s->set_mask & KEY_BIT(KEY_DRM_DEVICE))
-		memcpy(out->drm_device, in->drm_device, sizeof(out->drm_device));
-	if (s->set_mask & KEY_BIT(KEY_DRM_CONNECTOR))
-		memcpy(out->drm_connector, in->drm_connector, sizeof(out->drm_connector));
-	if (s->set_mask & KEY_BIT(KEY_KMS_LEGACY))
-		out->kms_legacy = in->kms_legacy;
 	if (s->set_mask & KEY_BIT(KEY_PNG_DIR))
 		memcpy(out->png_dir, in->png_dir, sizeof(out->png_dir));
 	if (s->set_mask & KEY_BIT(KEY_PNG_EVERY))
 		out->png_every = in->png_every;
-	if (s->set_mask & KEY_BIT(KEY_WAYLAND_DISPLAY))
-		memcpy(out->wayland_display, in->wayland_display, sizeof(out->wayland_display));
+	for (int i = KEY_COUNT; i < MAX_KEYS && (key = output_key(i)); i++) {
+		if (s->set_mask & KEY_BIT(i))
+			copy_output_key(out, in, key);
+	}
 }
 
 static void apply_limits(struct vdispl_limits *out, const struct vdispl_config_section *s)

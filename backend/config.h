@@ -39,6 +39,8 @@
  * output (kms | headless | wayland), drm-device and png-dir (non-empty),
  * drm-connector and wayland-display (may be empty), kms-legacy (true false yes no 1 0, any
  * case), png-every (decimal, 0 .. 2^32-1). Each at most once per section.
+ * The output names and the keys each output adds (drm-*, kms-legacy,
+ * wayland-display) come from the outputs' table, backend/output/kinds.h.
  *
  * What a guest can make the daemon hold is capped (struct vdispl_limits);
  * the defaults fit a legitimate guest with 8 connectors of 4K, triple
@@ -126,7 +128,7 @@ struct vdispl_config_section {
 	char domain[VDISPL_CONFIG_STR];    /* name, decimal id, or "*" */
 	char unique_id[VDISPL_CONFIG_STR]; /* or "*" */
 	/* Which keys this section set: only those override the defaults. */
-	uint32_t set_mask;
+	uint64_t set_mask;
 	struct vdispl_output_config output;
 	struct vdispl_limits limits; /* only in sections whose unique-id is "*" */
 };

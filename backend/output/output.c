@@ -23,37 +23,25 @@
 typedef int (*output_create_fn)(const struct vdispl_output_params *params,
 				struct vdispl_output **out);
 
+/* What this build can create; names and keys are in kinds.c. */
 static const struct {
 	enum vdispl_output_kind kind;
-	const char *name;
 	output_create_fn create;
 } outputs[] = {
 #ifdef VDISPL_HAVE_KMS
-	{ VDISPL_OUTPUT_KMS, "kms", vdispl_kms_output_create },
-#else
-	{ VDISPL_OUTPUT_KMS, "kms", NULL },
+	{ VDISPL_OUTPUT_KMS, vdispl_kms_output_create },
 #endif
-	{ VDISPL_OUTPUT_HEADLESS, "headless", vdispl_headless_output_create },
+	{ VDISPL_OUTPUT_HEADLESS, vdispl_headless_output_create },
 #ifdef VDISPL_HAVE_WAYLAND
-	{ VDISPL_OUTPUT_WAYLAND, "wayland", vdispl_wayland_output_create },
-#else
-	{ VDISPL_OUTPUT_WAYLAND, "wayland", NULL },
+	{ VDISPL_OUTPUT_WAYLAND, vdispl_wayland_output_create },
 #endif
 };
-
-const char *vdispl_output_kind_name(enum vdispl_output_kind kind)
-{
-	for (size_t i = 0; i < sizeof(outputs) / sizeof(outputs[0]); i++)
-		if (outputs[i].kind == kind)
-			return outputs[i].name;
-	return "unknown";
-}
 
 int vdispl_output_create(const struct vdispl_output_params *params, struct vdispl_output **out)
 {
 	for (size_t i = 0; i < sizeof(outputs) / sizeof(outputs[0]); i++)
 		if (outputs[i].kind == params->config->kind)
-			return outputs[i].create ? outputs[i].create(params, out) : -ENOTSUP;
+			return outputs[i].create(params, out);
 	return -ENOTSUP;
 }
 

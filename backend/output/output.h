@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "backend/config.h"
+#include "backend/output/kinds.h"
 #include "common/loop.h"
 #include "common/pixel.h"
 
@@ -136,7 +137,5 @@ int vdispl_output_save_png(struct vdispl_output *output, const char *dir, uint64
 			   const char *suffix, const void *pixels, uint32_t stride, uint32_t width,
 			   uint32_t height);
 
-/* "kms", "headless", "wayland". */
-const char *vdispl_output_kind_name(enum vdispl_output_kind kind);
 
 #endif

@@ -4,6 +4,7 @@
  * the line it names.
  */
 #include "backend/config.h"
+#include "backend/output/kinds.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -463,8 +464,44 @@ static void test_limits(void)
 		     "be-alloc not a boolean");
 }
 
+/* Every output's keys: each parses, per connector, and none is said twice. */
+static void test_output_keys(void)
+{
+	static const char *const samples[] = {
+		[VDISPL_OUTPUT_KEY_STRING] = "x",
+		[VDISPL_OUTPUT_KEY_STRING_OR_EMPTY] = "",
+		[VDISPL_OUTPUT_KEY_BOOL] = "yes",
+		[VDISPL_OUTPUT_KEY_U32] = "7",
+	};
+	char text[256];
+	int keys = 0, unique = 0;
+
+	for (size_t k = 0; k < vdispl_output_num_kinds; k++) {
+		for (const struct vdispl_output_key *key = vdispl_output_kinds[k].keys;
+		     key && key->name; key++) {
+			bool again = false;
+
+			snprintf(text, sizeof(text), "[backend]\noutput = %s\n[g/id0]\n%s = %s\n",
+				 vdispl_output_kinds[k].name, key->name, samples[key->type]);
+			TAP_CHECK(!parse(text), "%s's key %s parses in a connector's section",
+				  vdispl_output_kinds[k].name, key->name);
+			keys++;
+			for (size_t j = 0; j <= k; j++)
+				for (const struct vdispl_output_key *o = vdispl_output_kinds[j].keys;
+				     o && o->name && o != key; o++)
+					again |= !strcmp(o->name, key->name);
+			unique += !again;
+		}
+	}
+	TAP_CHECK(keys > 0 && unique == keys, "%d output keys, each named once", keys);
+	TAP_CHECK(!strcmp(vdispl_output_kind_name(VDISPL_OUTPUT_WAYLAND), "wayland") &&
+		      !strcmp(vdispl_output_kind_name((enum vdispl_output_kind)99), "unknown"),
+		  "kinds are named from the one table");
+}
+
 int main(void)
 {
+	test_output_keys();
 	test_defaults();
 	test_header_example();
 	test_import();
