@@ -30,6 +30,7 @@ enum { EXIT_MATCH = 0, EXIT_DIFFER = 1, EXIT_USAGE = 2 };
 struct options {
 	bool have_frame, have_connector, have_size;
 	bool blank; /* expect black: buffers nobody drew into */
+	bool find;  /* the picture is somewhere inside the shot, at --find's size */
 	uint32_t frame, connector, width, height;
 	const char *write_path;
 	const char *diff_path;
@@ -41,6 +42,7 @@ static void usage(FILE *out)
 	fprintf(out,
 		"Usage: " PROG " --frame N --connector C [--size WxH] [--diff OUT.png] SHOT.png\n"
 		"       " PROG " --blank [--size WxH] [--diff OUT.png] SHOT.png\n"
+		"       " PROG " --find WxH --frame N --connector C SHOT.png\n"
 		"       " PROG " --write OUT.png --size WxH (--frame N --connector C | --blank)\n"
 		"\n"
 		"Compare SHOT.png pixel for pixel (RGB) with test picture N of connector C\n"
@@ -52,10 +54,13 @@ static void usage(FILE *out)
 		"  --size WxH       expected size (check: a different size is a mismatch)\n"
 		"  --diff OUT.png   on a mismatch, write differing pixels red over a dim copy\n"
 		"                   of the expected picture\n"
+		"  --find WxH       look for the WxH test picture anywhere in SHOT.png (a\n"
+		"                   window on a compositor's screen): print where it is,\n"
+		"                   every pixel equal\n"
 		"  --write OUT.png  write the expected picture instead of checking\n"
 		"  --help           show this help\n"
 		"\n"
-		"Exit status: 0 match (or written), 1 pixels or size differ,\n"
+		"Exit status: 0 match (found, or written), 1 pixels or size differ (not found),\n"
 		"2 usage or I/O error.\n");
 }
 
@@ -87,6 +92,7 @@ static int parse_options(int argc, char **argv, struct options *opt)
 		{"diff", required_argument, NULL, 'd'},
 		{"write", required_argument, NULL, 'w'},
 		{"blank", no_argument, NULL, 'b'},
+		{"find", required_argument, NULL, 'F'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
@@ -126,6 +132,14 @@ static int parse_options(int argc, char **argv, struct options *opt)
 		case 'b':
 			opt->blank = true;
 			break;
+		case 'F':
+			if (parse_size(optarg, &opt->width, &opt->height)) {
+				fprintf(stderr, PROG ": --find: want WxH, 1 to %u each: '%s'\n",
+					MAX_SIDE, optarg);
+				return -EINVAL;
+			}
+			opt->find = true;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(EXIT_MATCH);
@@ -137,6 +151,11 @@ static int parse_options(int argc, char **argv, struct options *opt)
 	if (opt->blank ? opt->have_frame || opt->have_connector
 		       : !opt->have_frame || !opt->have_connector) {
 		fprintf(stderr, PROG ": want --frame and --connector, or --blank without them\n");
+		return -EINVAL;
+	}
+	if (opt->find && (opt->blank || opt->have_size || opt->write_path || opt->diff_path)) {
+		fprintf(stderr, PROG ": --find takes --frame and --connector, and no --blank, "
+				"--size, --write or --diff\n");
 		return -EINVAL;
 	}
 	if (opt->write_path) {
@@ -282,6 +301,68 @@ static int check_shot(const struct options *opt)
 	return ret;
 }
 
+/* Does @want (w x h) sit in @got (gw wide) with its top-left at (x, y)? RGB only. */
+static bool found_at(const uint32_t *got, uint32_t gw, const uint32_t *want, uint32_t w,
+		     uint32_t h, uint32_t x, uint32_t y)
+{
+	for (uint32_t row = 0; row < h; row++) {
+		const uint32_t *g = got + (size_t)(y + row) * gw + x;
+		const uint32_t *p = want + (size_t)row * w;
+
+		for (uint32_t i = 0; i < w; i++)
+			if ((g[i] ^ p[i]) & RGB_MASK)
+				return false;
+	}
+	return true;
+}
+
+/* Every place the picture is, top-left corners, up to a few. */
+static int find_in_shot(const struct options *opt)
+{
+	uint32_t *got, *want, width, height;
+	unsigned int found = 0;
+	int ret;
+
+	ret = vdispl_png_read(opt->shot_path, &got, &width, &height);
+	if (ret) {
+		png_failed("reading", opt->shot_path, ret);
+		return EXIT_USAGE;
+	}
+	if (width < opt->width || height < opt->height) {
+		printf("%s: %" PRIu32 "x%" PRIu32 " cannot hold a %" PRIu32 "x%" PRIu32
+		       " picture\n", opt->shot_path, width, height, opt->width, opt->height);
+		free(got);
+		return EXIT_DIFFER;
+	}
+	want = expected_picture(opt, opt->width, opt->height);
+	if (!want) {
+		free(got);
+		return EXIT_USAGE;
+	}
+	for (uint32_t y = 0; y + opt->height <= height; y++) {
+		for (uint32_t x = 0; x + opt->width <= width; x++) {
+			/* The corner first: a full compare only where it could match. */
+			if ((got[(size_t)y * width + x] ^ want[0]) & RGB_MASK)
+				continue;
+			if (!found_at(got, width, want, opt->width, opt->height, x, y))
+				continue;
+			if (found++ < 4)
+				printf("%s: frame %" PRIu32 " connector %" PRIu32 " (%" PRIu32
+				       "x%" PRIu32 ") at %" PRIu32 ",%" PRIu32 ", every pixel equal\n",
+				       opt->shot_path, opt->frame, opt->connector, opt->width,
+				       opt->height, x, y);
+		}
+	}
+	if (!found)
+		printf("%s: frame %" PRIu32 " connector %" PRIu32 " (%" PRIu32 "x%" PRIu32
+		       ") is nowhere in this %" PRIu32 "x%" PRIu32 " picture\n",
+		       opt->shot_path, opt->frame, opt->connector, opt->width, opt->height, width,
+		       height);
+	free(want);
+	free(got);
+	return found ? EXIT_MATCH : EXIT_DIFFER;
+}
+
 int main(int argc, char **argv)
 {
 	struct options opt = {0};
@@ -292,5 +373,7 @@ int main(int argc, char **argv)
 	}
 	if (opt.write_path)
 		return write_expected(&opt);
+	if (opt.find)
+		return find_in_shot(&opt);
 	return check_shot(&opt);
 }

@@ -40,6 +40,19 @@ expect 0 "write frame 41" \
 expect 1 "a stale frame 41 is not frame 42" \
     "$tool" --frame 42 --connector 1 "$dir/b.png"
 
+expect 0 "--find: frame 42 is in the shot" \
+    "$tool" --find 640x480 --frame 42 --connector 1 "$dir/a.png"
+output_matches '^.*: frame 42 connector 1 \(640x480\) at 0,0, every pixel equal$' \
+    "--find: where it is"
+expect 1 "--find: frame 43 is nowhere" \
+    "$tool" --find 640x480 --frame 43 --connector 1 "$dir/a.png"
+output_matches '^.*: frame 43 connector 1 \(640x480\) is nowhere in this 640x480 picture$' \
+    "--find: says so"
+expect 1 "--find: a picture larger than the shot" \
+    "$tool" --find 641x480 --frame 42 --connector 1 "$dir/a.png"
+expect 2 "--find with --size" "$tool" --find 64x48 --size 64x48 --frame 1 --connector 0 "$dir/a.png"
+expect 2 "--find with --blank" "$tool" --find 64x48 --blank "$dir/a.png"
+
 expect 1 "a test picture is not blank" "$tool" --blank "$dir/a.png"
 expect 0 "write a blank picture" "$tool" --write "$dir/black.png" --size 64x48 --blank
 expect 0 "it is blank" "$tool" --blank --size 64x48 "$dir/black.png"
