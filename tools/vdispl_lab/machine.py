@@ -13,8 +13,12 @@ import time
 
 from .errors import LabError
 
-# Xen's console on the first UART; Dom0 gets 1 GiB, the rest is for guests.
-XEN_ARGS = "dom0_mem=1024M,max:1024M console=com1 com1=115200,8n1 noreboot loglvl=all " \
+# Dom0 gets 1 GiB unless its packages need more (session.dom0_memory_mb);
+# the machine has this much more for guests.
+DOM0_MEMORY_MB = 1024
+GUESTS_MEMORY_MB = 2048
+# Xen's console on the first UART.
+XEN_ARGS = "dom0_mem={dom0}M,max:{dom0}M console=com1 com1=115200,8n1 noreboot loglvl=all " \
            "guest_loglvl=all"
 # No commas: QEMU's multiboot -initrd list is comma-separated.
 DOM0_ARGS = "console=hvc0 rdinit=/init quiet"
@@ -25,7 +29,8 @@ def qemu_binary():
 
 
 class Machine:
-    def __init__(self, out_dir, xen, dom0_kernel, dom0_initrd, heads=1, memory="3G"):
+    def __init__(self, out_dir, xen, dom0_kernel, dom0_initrd, heads=1,
+                 dom0_memory_mb=DOM0_MEMORY_MB):
         self.out_dir = out_dir
         self.heads = heads
         self.proc = None
@@ -51,13 +56,13 @@ class Machine:
             # with nested paging (npt) Xen offers hap, which PVH guests need
             # (Debian's Xen has no shadow paging).
             "-cpu", "qemu64,+svm,+npt",
-            "-m", memory,
+            "-m", "%dM" % (dom0_memory_mb + GUESTS_MEMORY_MB),
             "-smp", "2",
             "-display", "none",
             "-vga", "none",
             "-no-reboot",
             "-kernel", xen,
-            "-append", XEN_ARGS,
+            "-append", XEN_ARGS.format(dom0=dom0_memory_mb),
             "-initrd", "%s %s,%s" % (dom0_kernel, DOM0_ARGS, dom0_initrd),
             "-chardev", "file,id=console,path=%s" % self.console_path,
             "-serial", "chardev:console",

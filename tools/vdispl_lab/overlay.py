@@ -1,12 +1,13 @@
-"""The per-run parts of the images: our binaries, the scripts, the guest's
-command and extra packages, as small archives appended to the cached bases."""
+"""The per-run parts of the images: our binaries, the scripts, each
+domain's command, files and extra packages, as small archives appended to
+the cached bases."""
 
 import os
 import subprocess
 
-from . import cpio
-from .images import HOST_LIB_DIRS, SCRIPTS, Tree
-from . import elf
+from . import cpio, elf
+from .images import HOST_LIB_DIRS, MULTIARCH, SCRIPTS, Tree
+
 
 def _concat(parts, out_path):
     with open(out_path + ".tmp", "wb") as out:
@@ -37,28 +38,41 @@ def _add_modules(tree, modules):
         tree.write("lab/modules/%s.deps" % name[:-len(".ko")], deps.replace(",", " ") + "\n")
 
 
+def _install(tree, base, programs, files, packages, have=()):
+    """@programs ([(host path, image path)]) and @files (host paths, into
+    /root), with the libraries the ELF ones among them need, found in @base's
+    packages, on the host or in @packages (an images.PackagesArchive or
+    None); none that the image holds anyway (@have, and @packages' own)."""
+    added = [tree.add(src, dest, 0o755) for src, dest in programs]
+    added += [tree.add(path, "root/" + os.path.basename(path)) for path in files]
+    search = [tree.host("usr/lib/" + MULTIARCH)] + base.packages.lib_dirs() + HOST_LIB_DIRS
+    have = set(have)
+    if packages:
+        search += packages.packages.lib_dirs()
+        have |= packages.sonames
+    tree.add_libraries([p for p in added if elf.is_elf(p)], search, have=have)
+
+
+def _in_bin(programs):
+    return [(p, "usr/bin/" + os.path.basename(p)) for p in programs]
+
+
+def _image(base, overlay, packages, out_path):
+    # The compressed part goes last: nothing needs to follow it.
+    return _concat([base.archive, overlay] + ([packages.path] if packages else []), out_path)
+
+
 def guest_initrd(base, work, client, command, files=(), packages=None, programs=(), modules=(),
                  frontend="mainline"):
     """The guest's initramfs for one run: base + overlay (+ @packages, an
     images.PackagesArchive), written under @work. @programs are more host
-    binaries for the guest's /usr/bin, @modules kernel modules for
-    /lab/modules, @frontend the display driver its init loads ("mainline"
-    or "vdispl")."""
+    binaries for the guest's /usr/bin, @files for its /root, @modules kernel
+    modules for /lab/modules, @frontend the display driver its init loads
+    ("mainline" or "vdispl")."""
     tree = Tree(os.path.join(work, "guest-overlay"))
     _add_modules(tree, modules)
-    search = [tree.host("usr/lib/x86_64-linux-gnu")] + base.packages.lib_dirs() + HOST_LIB_DIRS
-    added = [tree.add(client, "usr/bin/vdispl-client", 0o755)] + [
-        tree.add(p, "usr/bin/" + os.path.basename(p), 0o755) for p in programs]
-    programs = [p for p in added if elf.is_elf(p)]
-    for path in files:
-        dest = tree.add(path, "root/" + os.path.basename(path))
-        if elf.is_elf(dest):
-            programs.append(dest)
-    have = set()
-    if packages:
-        search += packages.packages.lib_dirs()
-        have = packages.sonames
-    tree.add_libraries(programs, search, have=have)
+    _install(tree, base, [(client, "usr/bin/vdispl-client")] + _in_bin(programs), files,
+             packages)
     tree.write("lab/domu-cmd", command + "\n", 0o755)
     tree.write("lab/frontend", frontend + "\n")
     tree.write("lab/guest-rc", _script("guest-rc"), 0o755)
@@ -67,25 +81,25 @@ def guest_initrd(base, work, client, command, files=(), packages=None, programs=
     tree.symlink("init", "usr/bin/busybox")
     overlay = os.path.join(work, "guest-overlay.cpio")
     cpio.write_tree(tree.path, overlay)
-    # The compressed part goes last: nothing needs to follow it.
-    return _concat([base.archive, overlay] + ([packages.path] if packages else []),
-                   os.path.join(work, "guest-initrd.cpio"))
+    return _image(base, overlay, packages, os.path.join(work, "guest-initrd.cpio"))
 
 
 def dom0_initrd(base, work, backend, scenario, guest_initrd_path, files=None, programs=(),
-                modules=()):
-    """Dom0's initramfs for one run. @files maps image paths to text;
-    @programs are more host binaries for Dom0's /usr/bin, @modules kernel
-    modules for /lab/modules."""
+                modules=(), root_files=(), packages=None, command=None):
+    """Dom0's initramfs for one run (+ @packages, an images.PackagesArchive).
+    @files maps image paths to text; @programs are more host binaries for
+    Dom0's /usr/bin, @root_files host files for its /root, @modules kernel
+    modules for /lab/modules; @command is what lab.sh's lab_start_dom0_cmd
+    runs (/lab/dom0-cmd), if anything."""
     tree = Tree(os.path.join(work, "dom0-overlay"))
     _add_modules(tree, modules)
-    search = [tree.host("usr/lib/x86_64-linux-gnu")] + base.packages.lib_dirs() + HOST_LIB_DIRS
-    programs = [tree.add(backend, "usr/bin/vdispl-backend", 0o755)] + [
-        tree.add(p, "usr/bin/" + os.path.basename(p), 0o755) for p in programs]
-    tree.add_libraries([p for p in programs if elf.is_elf(p)], search, have=base.sonames)
+    _install(tree, base, [(backend, "usr/bin/vdispl-backend")] + _in_bin(programs), root_files,
+             packages, have=base.sonames)
     tree.write("init", _script("dom0-init"), 0o755)
     tree.write("lab/lab.sh", _script("lab.sh"))
     tree.write("lab/scenario.sh", scenario)
+    if command is not None:
+        tree.write("lab/dom0-cmd", command + "\n", 0o755)
     for path, text in (files or {}).items():
         tree.write(path, text)
     overlay = os.path.join(work, "dom0-overlay.cpio")
@@ -94,4 +108,4 @@ def dom0_initrd(base, work, backend, scenario, guest_initrd_path, files=None, pr
         writer.path(guest_initrd_path, "lab/guest/initrd.cpio")
 
     cpio.write_tree(tree.path, overlay, extra=add_guest)
-    return _concat([base.archive, overlay], os.path.join(work, "dom0-initrd.cpio"))
+    return _image(base, overlay, packages, os.path.join(work, "dom0-initrd.cpio"))

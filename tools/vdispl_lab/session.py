@@ -13,7 +13,7 @@ import time
 
 from . import images, kmod, overlay
 from .errors import LabError
-from .machine import Machine
+from .machine import DOM0_MEMORY_MB, Machine
 
 # Dom0 must say hello this long after QEMU starts (Xen + Dom0 boot ~10 s).
 BOOT_TIMEOUT = 240
@@ -31,19 +31,35 @@ MAX_CONNECTORS = {"mainline": 4, "vdispl": 16}
 GUEST_MEMORY_MB = 512
 # Dom0's initramfs carries the guest's image, and Dom0 (1 GiB) holds the
 # archive and what it unpacks to at once: past this, unpacking fails late
-# and obscurely ("Initramfs unpacking failed: write error").
+# and obscurely ("Initramfs unpacking failed: write error"). Dom0's own
+# packages come with memory of their own (dom0_memory_mb).
 DOM0_IMAGE_LIMIT_MB = 384
+# At most this much for Dom0 with its packages (weston: 1536 MiB; weston
+# and Mesa's GL driver: 1792 MiB).
+DOM0_MEMORY_MAX_MB = 2048
+
+
+def _memory_mb(base, packages):
+    """@base MiB, and room for an image's @packages (images.PackagesArchive
+    or None): the compressed archive and what it unpacks to live side by
+    side while the kernel unpacks it; half as much again for running what
+    it holds; in 128 MiB steps."""
+    if packages is None:
+        return base
+    extra = (3 * packages.unpacked_size // 2 + os.path.getsize(packages.path)) >> 20
+    return base + -(-extra // 128) * 128
 
 
 def guest_memory_mb(packages):
-    """Guest memory for an image with @packages (images.PackagesArchive or
-    None): the compressed archive and what it unpacks to live side by side
-    while the kernel unpacks it; half as much again for running what it
-    holds; in 128 MiB steps."""
-    if packages is None:
-        return GUEST_MEMORY_MB
-    extra = (3 * packages.unpacked_size // 2 + os.path.getsize(packages.path)) >> 20
-    return GUEST_MEMORY_MB + -(-extra // 128) * 128
+    """A guest's memory for an image with @packages (images.PackagesArchive
+    or None)."""
+    return _memory_mb(GUEST_MEMORY_MB, packages)
+
+
+def dom0_memory_mb(packages):
+    """Dom0's memory for an image with @packages (images.PackagesArchive or
+    None); 1 GiB without."""
+    return _memory_mb(DOM0_MEMORY_MB, packages)
 
 
 def parse_connectors(text, frontend="mainline"):
@@ -131,12 +147,19 @@ def _terminate(signum, frame):
 
 class Session:
     """Everything one boot needs. @scenario is Dom0 shell code run after
-    boot with lab.sh's helpers; @dom0_files maps extra image paths to text."""
+    boot with lab.sh's helpers; @dom0_files maps extra image paths to text.
+    Each domain can get whole Debian packages with all they depend on
+    (@domu_pkgs, @dom0_pkgs), host files for its /root (@domu_files,
+    @dom0_root_files; with their libraries if ELF) and host programs for its
+    /usr/bin (@domu_programs, @dom0_programs). The guest runs @domu_cmd;
+    Dom0 runs @dom0_cmd, if given, in the background from just before the
+    scenario's first backend to the end (lab.sh's lab_start_dom0_cmd)."""
 
     def __init__(self, out_dir, backend, client, connectors, domu_cmd, scenario,
                  domu_files=(), domu_pkgs=(), dom0_files=None, dom0_programs=(),
                  domu_programs=(), shot_every=None, timeout=DEFAULT_TIMEOUT, echo=print,
-                 frontend="mainline", guest_type="pv"):
+                 frontend="mainline", guest_type="pv", dom0_pkgs=(), dom0_root_files=(),
+                 dom0_cmd=None):
         self.out_dir = os.path.abspath(out_dir)
         self.backend = backend
         self.client = client
@@ -148,22 +171,38 @@ class Session:
         self.dom0_files = dict(dom0_files or {})
         self.dom0_programs = list(dom0_programs)
         self.domu_programs = list(domu_programs)
+        self.dom0_pkgs = list(dom0_pkgs)
+        self.dom0_root_files = list(dom0_root_files)
+        self.dom0_cmd = dom0_cmd
         self.shot_every = shot_every
         self.timeout = timeout
         self.echo = echo
         self.frontend = frontend
         self.guest_type = guest_type
 
+    def _packages(self, names, whose):
+        if not names:
+            return None
+        self.echo("lab: preparing %s packages: %s and what they depend on"
+                  % (whose, " ".join(names)))
+        return images.PackagesArchive(names)
+
     def _build_images(self, work):
+        """(Dom0Base, Dom0's initramfs, Dom0's memory in MiB)"""
         self.echo("lab: preparing Dom0 image (Xen %s, Debian packages)" % images.XEN_VERSION)
         dom0 = images.Dom0Base()
         self.echo("lab: preparing guest image")
         guest = images.GuestBase()
-        packages = None
-        if self.domu_pkgs:
-            self.echo("lab: preparing the guest's packages: %s and what they depend on"
-                      % " ".join(self.domu_pkgs))
-            packages = images.PackagesArchive(self.domu_pkgs)
+        packages = self._packages(self.domu_pkgs, "the guest's")
+        dom0_packages = self._packages(self.dom0_pkgs, "Dom0's")
+        dom0_memory = dom0_memory_mb(dom0_packages)
+        if dom0_memory > DOM0_MEMORY_MAX_MB:
+            raise LabError("Dom0's packages make an archive of %d MiB that unpacks to %d MiB: "
+                           "Dom0 would need %d MiB of memory to unpack and run them, more than "
+                           "the lab gives it (%d MiB); put fewer packages into Dom0"
+                           % (os.path.getsize(dom0_packages.path) >> 20,
+                              dom0_packages.unpacked_size >> 20, dom0_memory,
+                              DOM0_MEMORY_MAX_MB))
         self.echo("lab: building kernel modules for %s" % dom0.kernel.version)
         modules = kmod.for_lab(dom0.kernel)
         guest_initrd = overlay.guest_initrd(guest, work, self.client, self.domu_cmd,
@@ -180,8 +219,13 @@ class Session:
         files.update(self.dom0_files)
         dom0_initrd = overlay.dom0_initrd(dom0, work, self.backend, self.scenario,
                                           guest_initrd, files, self.dom0_programs,
-                                          modules["dom0"])
-        return dom0, dom0_initrd
+                                          modules["dom0"], root_files=self.dom0_root_files,
+                                          packages=dom0_packages, command=self.dom0_cmd)
+        if dom0_packages:
+            self.echo("lab: Dom0's image is %d MiB (its packages unpack to %d MiB); Dom0 gets "
+                      "%d MiB" % (os.path.getsize(dom0_initrd) >> 20,
+                                  dom0_packages.unpacked_size >> 20, dom0_memory))
+        return dom0, dom0_initrd, dom0_memory
 
     def run(self):
         os.makedirs(self.out_dir, exist_ok=True)
@@ -194,9 +238,9 @@ class Session:
         old_term = signal.signal(signal.SIGTERM, _terminate)
         machine = None
         try:
-            dom0, dom0_initrd = self._build_images(work)
+            dom0, dom0_initrd, dom0_memory = self._build_images(work)
             machine = Machine(self.out_dir, dom0.xen, dom0.kernel.vmlinuz, dom0_initrd,
-                              heads=len(self.connectors))
+                              heads=len(self.connectors), dom0_memory_mb=dom0_memory)
             self.echo("lab: booting Xen under QEMU (software emulation)")
             machine.start()
             self._serve(machine, result)

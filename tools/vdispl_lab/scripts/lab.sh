@@ -7,6 +7,16 @@
 LAB_BACKEND_LOG=/var/log/vdispl-backend.log
 LAB_BACKEND_PID=
 LAB_CONSOLE_DIR=/var/log/xen
+# Dom0's command (--dom0-cmd, /lab/dom0-cmd): its output, and its process
+# group once started (a file: the scenario runs in a subshell).
+LAB_DOM0_CMD_LOG=/var/log/dom0-cmd.log
+LAB_DOM0_CMD_PIDFILE=/run/lab-dom0-cmd.pid
+# Wayland in Dom0: lab_start_weston's compositor listens on
+# $LAB_XDG_RUNTIME_DIR/$LAB_WAYLAND_DISPLAY.
+LAB_WAYLAND_DISPLAY=wayland-lab
+LAB_XDG_RUNTIME_DIR=/run/user/0
+LAB_WESTON_LOG=/var/log/weston.log
+LAB_WESTON_PID=
 
 lab_msg() {
     echo "$*" >&3
@@ -79,8 +89,10 @@ lab_xen_trouble() {
 }
 
 # lab_start_backend [ARGS...]: vdispl-backend with /lab/backend.ini, its log
-# appended to $LAB_BACKEND_LOG; waits until it watches XenStore.
+# appended to $LAB_BACKEND_LOG; waits until it watches XenStore. Dom0's
+# command, if there is one, starts just before the first backend.
 lab_start_backend() {
+    lab_start_dom0_cmd
     readies=$(grep -c "ready: serving" "$LAB_BACKEND_LOG" 2>/dev/null)
     # Read only by a sanitized build: any finding stops it, with a report in its log.
     ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 \
@@ -95,6 +107,94 @@ lab_start_backend() {
         sleep 0.1
     done
     lab_log "vdispl-backend running, pid $LAB_BACKEND_PID"
+}
+
+# lab_runtime_dir: make $LAB_XDG_RUNTIME_DIR (Wayland's XDG_RUNTIME_DIR: 0700).
+lab_runtime_dir() {
+    mkdir -p "$LAB_XDG_RUNTIME_DIR" && chmod 0700 "$LAB_XDG_RUNTIME_DIR" ||
+        lab_fail "cannot make $LAB_XDG_RUNTIME_DIR"
+}
+
+# lab_start_dom0_cmd: run Dom0's command (--dom0-cmd), if there is one and
+# it has not started yet, in /root, in the background, with HOME=/root,
+# XDG_RUNTIME_DIR (and WAYLAND_DISPLAY once lab_start_weston ran), its
+# output in $LAB_DOM0_CMD_LOG. It runs in a session of its own, so that
+# lab_collect stops it and all it started. lab_start_backend calls this;
+# scenarios that start no backend call it themselves.
+lab_start_dom0_cmd() {
+    [ -e /lab/dom0-cmd ] && [ ! -e "$LAB_DOM0_CMD_PIDFILE" ] || return 0
+    lab_runtime_dir
+    HOME=/root PATH="/root:$PATH" XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-$LAB_XDG_RUNTIME_DIR}" \
+    setsid sh -c 'cd /root && sh /lab/dom0-cmd; echo "lab: the command exited with status $?"' \
+        >"$LAB_DOM0_CMD_LOG" 2>&1 </dev/null 3>&- &
+    echo $! >"$LAB_DOM0_CMD_PIDFILE"
+    lab_log "Dom0's command running, pid $!"
+}
+
+# lab_stop_dom0_cmd: stop what is left of Dom0's command (SIGTERM, then
+# SIGKILL after 2 s), saying so in its log.
+lab_stop_dom0_cmd() {
+    if [ ! -e "$LAB_DOM0_CMD_PIDFILE" ]; then
+        [ -e /lab/dom0-cmd ] && [ ! -e "$LAB_DOM0_CMD_LOG" ] &&
+            echo "lab: the command never ran: nothing called lab_start_dom0_cmd" \
+                "(lab_start_backend does)" >"$LAB_DOM0_CMD_LOG"
+        return 0
+    fi
+    group=$(cat "$LAB_DOM0_CMD_PIDFILE")
+    rm -f "$LAB_DOM0_CMD_PIDFILE"
+    # The group's leader may be gone and what it started still there.
+    kill -TERM "-$group" 2>/dev/null || return 0
+    echo "lab: still running at the end of the run: stopped" >>"$LAB_DOM0_CMD_LOG"
+    i=0
+    while kill -0 "-$group" 2>/dev/null && [ $i -lt 20 ]; do
+        i=$((i + 1))
+        sleep 0.1
+    done
+    kill -KILL "-$group" 2>/dev/null
+}
+
+# lab_start_weston [ARGS...]: weston (boot with --dom0-pkg weston) on Dom0's
+# first display (/dev/dri/card0, bochs): DRM backend, pixman renderer, VT 1,
+# no input devices needed; ARGS come after these and override them. Its log
+# is $LAB_WESTON_LOG (weston.log on the host). Waits (20 s at most) for its
+# socket, then exports WAYLAND_DISPLAY and XDG_RUNTIME_DIR, so Wayland
+# clients and backends started afterwards find it.
+lab_start_weston() {
+    command -v weston >/dev/null || lab_fail "no weston in Dom0: boot with --dom0-pkg weston"
+    lab_runtime_dir
+    socket=$LAB_XDG_RUNTIME_DIR/$LAB_WAYLAND_DISPLAY
+    HOME=/root XDG_RUNTIME_DIR=$LAB_XDG_RUNTIME_DIR \
+    weston --backend=drm-backend.so --drm-device=card0 --tty=1 --use-pixman \
+        --continue-without-input --socket="$LAB_WAYLAND_DISPLAY" --log="$LAB_WESTON_LOG" "$@" \
+        >>"$LAB_WESTON_LOG" 2>&1 </dev/null 3>&- &
+    LAB_WESTON_PID=$!
+    i=0
+    while [ ! -S "$socket" ]; do
+        kill -0 "$LAB_WESTON_PID" 2>/dev/null ||
+            lab_fail "weston exited at start: $(tail -n 5 "$LAB_WESTON_LOG")"
+        i=$((i + 1))
+        [ $i -lt 200 ] ||
+            lab_fail "weston gave no socket $socket within 20 s: $(tail -n 5 "$LAB_WESTON_LOG")"
+        sleep 0.1
+    done
+    export WAYLAND_DISPLAY="$LAB_WAYLAND_DISPLAY" XDG_RUNTIME_DIR="$LAB_XDG_RUNTIME_DIR"
+    lab_log "weston running, pid $LAB_WESTON_PID, socket $socket"
+}
+
+# lab_stop_weston: stop it (SIGTERM) and wait until it is gone; Wayland
+# clients and backends started afterwards no longer look for it.
+lab_stop_weston() {
+    [ -n "$LAB_WESTON_PID" ] || return 0
+    kill -TERM "$LAB_WESTON_PID"
+    i=0
+    while kill -0 "$LAB_WESTON_PID" 2>/dev/null; do
+        i=$((i + 1))
+        [ $i -lt 100 ] || lab_fail "weston did not stop on SIGTERM"
+        sleep 0.1
+    done
+    wait "$LAB_WESTON_PID" 2>/dev/null
+    LAB_WESTON_PID=
+    unset WAYLAND_DISPLAY
 }
 
 # lab_stop_backend SIGNAL: stop it and wait until it is gone.
@@ -218,6 +318,9 @@ lab_collect() {
         [ -e "$log" ] && lab_send_file "$(basename "$log" .log | sed 's/^guest-/guest-console-/').log" "$log"
     done
     lab_send_file backend.log "$LAB_BACKEND_LOG"
+    lab_stop_dom0_cmd
+    lab_send_file dom0-cmd.log "$LAB_DOM0_CMD_LOG"
+    lab_send_file weston.log "$LAB_WESTON_LOG"
     dmesg >/tmp/dom0-dmesg.log
     lab_send_file dom0-dmesg.log /tmp/dom0-dmesg.log
     xl dmesg >/tmp/xen-dmesg.log 2>&1
