@@ -1,12 +1,15 @@
 """What the lab tests share: building, booting a scenario, reading the
-guest client's report, checking screendumps with vdispl-frame-check, and TAP
-output."""
+guest client's report, checking screendumps with vdispl-frame-check (or,
+for pictures nobody can predict, reading their pixels), and TAP output."""
 
+import collections
 import glob
 import os
 import re
+import struct
 import subprocess
 import sys
+import zlib
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(TOP, "tools"))
@@ -24,6 +27,68 @@ _SANITIZER_REPORT = re.compile(r"ERROR: AddressSanitizer|ERROR: LeakSanitizer|ru
                                r"SUMMARY: (Address|Undefined|Leak)")
 _KERNEL_TROUBLE = re.compile(r"WARNING: |BUG: |Oops|general protection fault|Call Trace:|"
                              r"flip_done timed out")
+
+
+def read_png(path):
+    """(width, height, rows) of an 8-bit, non-interlaced RGB PNG, as QEMU's
+    screendumps are; each row is bytes, 3 per pixel."""
+    with open(path, "rb") as f:
+        data = f.read()
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ValueError("%s is no PNG" % path)
+    header, idat, pos = None, [], 8
+    while pos + 8 <= len(data):
+        length, kind = struct.unpack_from(">I4s", data, pos)
+        body = data[pos + 8:pos + 8 + length]
+        if kind == b"IHDR":
+            header = struct.unpack(">IIBBBBB", body)
+        elif kind == b"IDAT":
+            idat.append(body)
+        elif kind == b"IEND":
+            break
+        pos += 12 + length
+    if header is None or header[2:4] != (8, 2) or header[6] != 0:
+        raise ValueError("%s: only 8-bit RGB PNGs without interlacing are read here" % path)
+    width, height = header[:2]
+    raw = zlib.decompress(b"".join(idat))
+    stride = width * 3
+    rows, prev = [], bytes(stride)
+    for y in range(height):
+        start = y * (stride + 1)
+        kind, line = raw[start], bytearray(raw[start + 1:start + 1 + stride])
+        # The filters of the PNG specification (section 9); 0 is none.
+        if kind == 1:
+            for i in range(3, stride):
+                line[i] = (line[i] + line[i - 3]) & 0xff
+        elif kind == 2:
+            line = bytearray(map(lambda a, b: (a + b) & 0xff, line, prev))
+        elif kind == 3:
+            for i in range(stride):
+                line[i] = (line[i] + ((line[i - 3] if i >= 3 else 0) + prev[i]) // 2) & 0xff
+        elif kind == 4:
+            for i in range(stride):
+                a, b = (line[i - 3], prev[i]) if i >= 3 else (0, prev[i])
+                c = prev[i - 3] if i >= 3 else 0
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 0xff
+        rows.append(bytes(line))
+        prev = line
+    return width, height, rows
+
+
+def colours(rows):
+    """How many pixels of each (r, g, b) colour @rows (read_png's) have."""
+    count = collections.Counter()
+    for row in rows:
+        count.update(zip(row[0::3], row[1::3], row[2::3]))
+    return count
+
+
+def pixels_differing(rows_a, rows_b):
+    """How many pixels differ between two pictures of the same size."""
+    return sum(1 for a, b in zip(rows_a, rows_b) if a != b
+               for i in range(0, len(a), 3) if a[i:i + 3] != b[i:i + 3])
 
 
 class Lab:
@@ -60,7 +125,10 @@ class Lab:
 
     # ---- running ----
     def boot(self, name, connectors, domu_cmd, scenario, dom0_files=None, domu_programs=(),
-             dom0_programs=(), domu_pkgs=(), timeout=900):
+             dom0_programs=(), domu_pkgs=(), timeout=900, dom0_pkgs=(), dom0_root_files=(),
+             dom0_cmd=None):
+        """Boot @scenario (a file of SCENARIO_DIRS); the other arguments are
+        session.Session's, @dom0_programs named as in self.binaries."""
         path = next(os.path.join(d, scenario) for d in SCENARIO_DIRS
                     if os.path.exists(os.path.join(d, scenario)))
         with open(path) as f:
@@ -73,7 +141,8 @@ class Lab:
         s = session.Session(out, self.binaries["vdispl-backend"], self.binaries["vdispl-client"],
                             session.parse_connectors(connectors, self.frontend), domu_cmd, text,
                             dom0_files=dom0_files, domu_programs=domu_programs,
-                            domu_pkgs=domu_pkgs,
+                            domu_pkgs=domu_pkgs, dom0_pkgs=dom0_pkgs,
+                            dom0_root_files=dom0_root_files, dom0_cmd=dom0_cmd,
                             dom0_programs=[self.binaries[p] for p in dom0_programs],
                             timeout=timeout, echo=self.echo, frontend=self.frontend,
                             guest_type=self.guest_type)
@@ -127,6 +196,17 @@ class Lab:
                                                      "--connector", str(connector)]
         proc = subprocess.run([self.binaries["vdispl-frame-check"]] + picture +
                               ["--size", size, "--diff", png[:-4] + "-diff.png", png],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        return proc.returncode == 0, proc.stdout.strip()
+
+    def find_frame(self, png, frame, connector, size):
+        """(found, message) of vdispl-frame-check --find: picture @frame of
+        guest connector @connector, @size ("WxH") large, is somewhere in
+        @png (a window on a compositor's screen), every pixel equal."""
+        if not os.path.exists(png):
+            return False, "no screendump %s" % png
+        proc = subprocess.run([self.binaries["vdispl-frame-check"], "--find", size, "--frame",
+                               str(frame), "--connector", str(connector), png],
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         return proc.returncode == 0, proc.stdout.strip()
 

@@ -1,0 +1,55 @@
+"""The Wayland output in the lab: Debian's weston runs in Dom0 on its DRM
+backend on the bochs display (pixman renderer, so QMP screendumps show its
+screen), and the backend puts the guest's connector in a window there
+through wl_shm. The guest's frame is found in the screendump by content,
+every pixel equal. Weston is killed in the middle of the guest's run: the
+backend keeps serving the guest, reconnects when weston is back, and the
+window shows the guest's last frame."""
+
+import re
+
+# The output does not depend on the guest's display driver: the mainline one will do.
+FRONTENDS = ("mainline",)
+
+SIZE = "640x480"
+FPS = 30
+FRAMES = 1200  # 40 s at 30 a second: weston is killed and started again in between
+CMD = "vdispl-client --fps %d --frames %d --quiet --keep" % (FPS, FRAMES)
+
+
+def run(lab):
+    r = lab.boot("wayland", "id0:" + SIZE, CMD, "wayland.sh", dom0_pkgs=["weston"])
+    summaries = lab.summaries(r.file("guest-console-guest.log"))
+    summary = summaries[-1] if summaries else None
+    lab.check_flips("wayland", summary, FRAMES)
+    if summary:
+        lab.echo("wayland: the guest flipped at %.1f/s through weston (asked for %d), latency "
+                 "%s us on average" % (int(summary["flips"]) * 1e6
+                                       / max(1, int(summary["elapsed_us"])), FPS,
+                                       summary["latency_us_avg"]))
+    weston_log = lab.read(r.file("weston.log"))
+    lab.ok("pixman" in weston_log.lower() and "drm" in weston_log.lower(),
+           "wayland: weston ran on its DRM backend with the pixman renderer",
+           weston_log[-1500:])
+    backend_log = lab.read(r.file("backend.log"))
+    lab.ok(re.search(r'window "guest id0"', backend_log) is not None,
+           "wayland: the connector's window is titled with the guest's name and connector")
+    lab.ok(r.result("alive-without-compositor") == "yes" and r.result("backend-alive") == "yes",
+           "wayland: the backend survived weston's death")
+    before, without, later = (int(r.result(k) or 0) for k in
+                              ("flips-before", "flips-without", "flips-without-later"))
+    # The screendump was taken just before the flip count was read.
+    shown = next((f for f in range(before, max(0, before - 90), -1)
+                  if lab.find_frame(r.file("before-restart-head0.png"), f, 0, SIZE)[0]), None)
+    lab.ok(shown is not None, "wayland: weston's screen showed the guest's frame %s in a window, "
+           "every pixel equal (%d flips done)" % (shown, before))
+    lab.ok(later > without > 0,
+           "wayland: with no compositor the guest's flips were still done (%d, then %d)"
+           % (without, later))
+    lab.ok(int(r.result("reconnects") or 0) >= 2,
+           "wayland: the backend connected to weston again by itself",
+           "%s connections" % r.result("reconnects"))
+    found, message = lab.find_frame(r.file("final-head0.png"), FRAMES, 0, SIZE)
+    lab.ok(found, "wayland: after weston's restart its screen shows the guest's last frame "
+           "%d in a window, every pixel equal" % FRAMES, message)
+    lab.echo("wayland: %s" % message)
