@@ -4,10 +4,12 @@
 # Without weston's panel, which could hide the top of the guest's window.
 printf '[shell]\npanel-position=none\n' >/tmp/weston.ini
 lab_start_weston --config=/tmp/weston.ini
-lab_start_backend --output wayland
+# /lab/backend.ini: connector id0 on wayland, the rest on KMS on card1.
+lab_start_backend
 lab_create_guest
 # The guest flips at 30 a second for 40 s; weston goes away in the middle.
-lab_wait_guest guest "vdispl-client: connector 0" 120
+# Its third client run, the second on connector 0, has started.
+lab_wait_guest guest "vdispl-client: connector 0" 300 2
 sleep 8
 lab_shot before-restart
 lab_result flips-before "$(lab_status_field "$(lab_backend_status)" flips)"
