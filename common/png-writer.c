@@ -24,7 +24,7 @@ struct vdispl_png_writer {
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
 	struct vdispl_list jobs; /* under lock, newest first */
-	size_t queued;           /* under lock */
+	uint64_t bytes;          /* under lock: pixels queued and being written */
 	bool stopping;           /* under lock */
 	uint64_t written;        /* under lock */
 	uint64_t dropped;        /* under lock */
@@ -60,6 +60,7 @@ static void *writer_main(void *data)
 	pthread_mutex_lock(&w->lock);
 	for (;;) {
 		struct png_job *job;
+		uint64_t bytes;
 
 		while (vdispl_list_empty(&w->jobs) && !w->stopping)
 			pthread_cond_wait(&w->wake, &w->lock);
@@ -67,12 +68,13 @@ static void *writer_main(void *data)
 			break; /* stopping, and nothing is left to write */
 		job = vdispl_container_of(w->jobs.prev, struct png_job, link); /* the oldest */
 		vdispl_list_del(&job->link);
+		bytes = (uint64_t)job->width * job->height * 4;
 		/* Still counted while it is written: the queue bounds memory. */
 		pthread_mutex_unlock(&w->lock);
 		job_write(w, job);
 		job_free(job);
 		pthread_mutex_lock(&w->lock);
-		w->queued--;
+		w->bytes -= bytes;
 	}
 	pthread_mutex_unlock(&w->lock);
 	return NULL;
@@ -121,37 +123,47 @@ static struct png_job *job_new(const char *tag, const char *path, const void *pi
 	return job;
 }
 
+/* Under lock: would one more @tag picture of @bytes pass a bound? Counts it dropped. */
+static bool full(struct vdispl_png_writer *w, const char *tag, uint64_t bytes)
+{
+	struct vdispl_list *pos;
+	unsigned int waiting = 0;
+
+	vdispl_list_for_each(pos, &w->jobs)
+		waiting += !strcmp(vdispl_container_of(pos, struct png_job, link)->tag, tag);
+	if (waiting < VDISPL_PNG_WRITER_QUEUE && w->bytes + bytes <= VDISPL_PNG_WRITER_MAX_BYTES)
+		return false;
+	w->dropped++;
+	return true;
+}
+
 int vdispl_png_writer_submit(struct vdispl_png_writer *w, const char *tag, const char *path,
 			     const void *pixels, uint32_t stride, uint32_t width, uint32_t height)
 {
+	uint64_t bytes = (uint64_t)width * height * 4;
 	struct png_job *job;
-	bool full;
+	bool dropped;
 
 	if (!width || !height || stride / 4 < width)
 		return -EINVAL;
 	/* Checked before the copy too, so that a dropped picture costs nothing. */
 	pthread_mutex_lock(&w->lock);
-	full = w->queued > VDISPL_PNG_WRITER_QUEUE;
-	if (full)
-		w->dropped++;
+	dropped = full(w, tag, bytes);
 	pthread_mutex_unlock(&w->lock);
-	if (full)
+	if (dropped)
 		return -EBUSY;
 	job = job_new(tag, path, pixels, stride, width, height);
 	if (!job)
 		return -ENOMEM;
 	pthread_mutex_lock(&w->lock);
-	/* queued counts the one being written, which is not in the queue. */
-	full = w->queued > VDISPL_PNG_WRITER_QUEUE;
-	if (full) {
-		w->dropped++;
-	} else {
+	dropped = full(w, tag, bytes);
+	if (!dropped) {
 		vdispl_list_add(&w->jobs, &job->link);
-		w->queued++;
+		w->bytes += bytes;
 		pthread_cond_signal(&w->wake);
 	}
 	pthread_mutex_unlock(&w->lock);
-	if (full) {
+	if (dropped) {
 		job_free(job);
 		return -EBUSY;
 	}

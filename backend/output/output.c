@@ -87,8 +87,9 @@ int vdispl_output_save_png(struct vdispl_output *output, const char *dir, uint64
 #endif
 	if (ret == -EBUSY) {
 		if (!output->png_drop_logged)
-			vdispl_log(WARN, output->tag, "not writing %s: the PNG writer is %d "
-				   "pictures behind (logged once per output)", path,
+			vdispl_log(WARN, output->tag, "not writing %s: the PNG writer is "
+				   "behind, with %d of this output's pictures waiting or its memory "
+				   "bound reached (logged once per output)", path,
 				   VDISPL_PNG_WRITER_QUEUE);
 		output->png_drop_logged = true;
 	} else if (ret == -ENOTSUP) {

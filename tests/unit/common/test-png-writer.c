@@ -78,8 +78,8 @@ int main(void)
 		   "a second picture is accepted");
 	TAP_EQ_INT(vdispl_png_writer_submit(w, "test", path("bad.png"), pixels, W * 4 - 4, W, H),
 		   -EINVAL, "a stride shorter than a row is refused");
-	TAP_EQ_INT(vdispl_png_writer_submit(w, "test", path("nowhere/x.png"), pixels, STRIDE, W, H),
-		   0, "a picture for a folder that does not exist is accepted");
+	TAP_EQ_INT(vdispl_png_writer_submit(w, "other", path("nowhere/x.png"), pixels, STRIDE, W, H),
+		   0, "another output's picture, for a folder that does not exist, is accepted");
 
 	/* Far more than the queue holds, as fast as a flipping guest could. */
 	for (int i = 0; i < 200; i++) {
@@ -96,6 +96,20 @@ int main(void)
 		  "a writer that falls behind refuses pictures with EBUSY (%d of 200, %d accepted)",
 		  busy, accepted);
 	TAP_EQ_INT((int)vdispl_png_writer_dropped(w), busy, "the refused pictures are counted");
+
+	/* Eight outputs' pictures of one moment: none is dropped. */
+	{
+		int taken = 0;
+
+		for (int i = 0; i < 8; i++) {
+			char name[32], tag[16];
+
+			snprintf(name, sizeof(name), "output-%d.png", i);
+			snprintf(tag, sizeof(tag), "out%d", i);
+			taken += !vdispl_png_writer_submit(w, tag, path(name), pixels, STRIDE, W, H);
+		}
+		TAP_EQ_INT(taken, 8, "8 outputs submitting at once each get their picture queued");
+	}
 
 	vdispl_png_writer_destroy(w);
 	TAP_EQ_INT(same_as(path("one.png"), 1), 0, "the first file holds the first picture");
@@ -115,6 +129,15 @@ int main(void)
 		}
 	}
 	TAP_EQ_INT(files, accepted, "every accepted picture was written before destroy returned");
+	files = 0;
+	for (int i = 0; i < 8; i++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "output-%d.png", i);
+		files += same_as(path(name), 2) == 0;
+		unlink(path(name));
+	}
+	TAP_EQ_INT(files, 8, "and all 8 were written");
 
 	/* A second writer, destroyed with nothing queued, stops at once. */
 	TAP_EQ_INT(vdispl_png_writer_create(&w), 0, "a second writer starts");
