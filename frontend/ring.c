@@ -83,6 +83,27 @@ static irqreturn_t evt_interrupt(int irq, void *data)
 	return IRQ_HANDLED;
 }
 
+/*
+ * End the grant of a ring page, and free the page only once the backend no
+ * longer maps it. xenbus_teardown_ring() frees the page at once, even when
+ * the grant is still mapped: the backend could then write its responses into
+ * memory the kernel already uses for something else.
+ */
+static void ring_page_end(void **page, grant_ref_t *gref)
+{
+	if (*gref != INVALID_GRANT_REF && *page) {
+		/* The grant table frees the page once the grant has ended. */
+		gnttab_end_foreign_access(*gref, virt_to_page(*page));
+	} else {
+		if (*gref != INVALID_GRANT_REF)
+			gnttab_end_foreign_access(*gref, NULL);
+		if (*page)
+			free_pages_exact(*page, XEN_PAGE_SIZE);
+	}
+	*gref = INVALID_GRANT_REF;
+	*page = NULL;
+}
+
 static int channel_create(struct vdispl_front_ring *ring, void **page, grant_ref_t *gref,
 			  evtchn_port_t *port, int *irq, irq_handler_t handler, const char *name)
 {
@@ -104,7 +125,7 @@ static int channel_create(struct vdispl_front_ring *ring, void **page, grant_ref
 err_irq:
 	xenbus_free_evtchn(xb_dev, *port);
 err_evtchn:
-	xenbus_teardown_ring(page, 1, gref);
+	ring_page_end(page, gref);
 	return ret;
 }
 
@@ -117,8 +138,7 @@ static void channel_destroy(struct vdispl_front_ring *ring, void **page, grant_r
 		xenbus_free_evtchn(ring->front->xb_dev, *port);
 	*irq = 0;
 	*port = 0;
-	/* Ends the grant; the page stays allocated until the backend let go. */
-	xenbus_teardown_ring(page, 1, gref);
+	ring_page_end(page, gref);
 }
 
 int vdispl_front_rings_create(struct vdispl_front_info *front)
@@ -131,7 +151,7 @@ int vdispl_front_rings_create(struct vdispl_front_info *front)
 		struct xen_displif_sring *sring;
 
 		memset(ring, 0, sizeof(*ring));
-		/* What xenbus_teardown_ring() skips: a half-made ring ends no grant. */
+		/* What ring_page_end() skips: a half-made ring ends no grant. */
 		ring->req_gref = INVALID_GRANT_REF;
 		ring->evt_gref = INVALID_GRANT_REF;
 		ring->front = front;
