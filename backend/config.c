@@ -458,14 +458,14 @@ static int set_output_kind(struct parse_state *st, struct vdispl_output_config *
 			out->kind = vdispl_output_kinds[k].kind;
 			return 1;
 		}
+	}
+	/* "kms, headless or wayland" */
+	for (size_t k = 0; k < vdispl_output_num_kinds && len < sizeof(expected); k++)
 		len += (size_t)snprintf(expected + len, sizeof(expected) - len, "%s%s",
 					!k ? ""
 					: k + 1 < vdispl_output_num_kinds ? ", "
 									  : " or ",
 					vdispl_output_kinds[k].name);
-		if (len >= sizeof(expected))
-			break;
-	}
 	return bad_value(st, key_names[KEY_OUTPUT], value, expected);
 }
 

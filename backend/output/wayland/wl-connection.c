@@ -97,11 +97,11 @@ static void schedule_retry(struct vdispl_wl_connection *conn)
 static void lost(struct vdispl_wl_connection *conn, int err)
 {
 	struct vdispl_list *pos, *tmp;
+	struct vdispl_wl_user *user;
 
 	vdispl_log_errno(WARN, conn->tag, err, "the compositor went away; reconnecting");
-	vdispl_list_for_each_safe(pos, tmp, &conn->users)
-		vdispl_container_of(pos, struct vdispl_wl_user, link)->down(
-			vdispl_container_of(pos, struct vdispl_wl_user, link));
+	vdispl_list_for_each_item(user, struct vdispl_wl_user, link, &conn->users, pos, tmp)
+		user->down(user);
 	drop_proxies(conn);
 	conn->retry_ms = RETRY_FIRST_MS;
 	schedule_retry(conn);
@@ -126,6 +126,7 @@ static int try_connect(struct vdispl_wl_connection *conn)
 {
 	struct vdispl_wl_globals *g = &conn->globals;
 	struct vdispl_list *pos, *tmp;
+	struct vdispl_wl_user *user;
 
 	g->display = wl_display_connect(*conn->name ? conn->name : NULL);
 	if (!g->display)
@@ -155,9 +156,8 @@ static int try_connect(struct vdispl_wl_connection *conn)
 	vdispl_log(INFO, conn->tag, "connected to the compositor");
 	conn->was_up = true;
 	conn->retry_ms = RETRY_FIRST_MS;
-	vdispl_list_for_each_safe(pos, tmp, &conn->users)
-		vdispl_container_of(pos, struct vdispl_wl_user, link)->up(
-			vdispl_container_of(pos, struct vdispl_wl_user, link));
+	vdispl_list_for_each_item(user, struct vdispl_wl_user, link, &conn->users, pos, tmp)
+		user->up(user);
 	vdispl_wl_connection_flush(conn);
 	return 0;
 err:
@@ -187,10 +187,9 @@ static void retry(void *data)
 struct vdispl_wl_connection *vdispl_wl_connection_get(struct vdispl_loop *loop, const char *name)
 {
 	struct vdispl_wl_connection *conn;
-	struct vdispl_list *pos;
+	struct vdispl_list *pos, *tmp;
 
-	vdispl_list_for_each(pos, &connections) {
-		conn = vdispl_container_of(pos, struct vdispl_wl_connection, link);
+	vdispl_list_for_each_item(conn, struct vdispl_wl_connection, link, &connections, pos, tmp) {
 		if (conn->loop == loop && !strcmp(conn->name, name)) {
 			conn->refs++;
 			return conn;

@@ -13,11 +13,7 @@ lab_wait_guest guest "vdispl-client: connector 0" 300 2
 sleep 8
 lab_shot before-restart
 lab_result flips-before "$(lab_status_field "$(lab_backend_status)" flips)"
-kill -KILL "$LAB_WESTON_PID"
-wait "$LAB_WESTON_PID" 2>/dev/null
-LAB_WESTON_PID=
-# A killed weston leaves its socket behind: the next one's must be new.
-rm -f "$LAB_XDG_RUNTIME_DIR/$LAB_WAYLAND_DISPLAY"
+lab_stop_weston KILL
 lab_log "weston killed"
 sleep 3
 lab_backend_alive && lab_result alive-without-compositor yes

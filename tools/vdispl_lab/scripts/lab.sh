@@ -181,32 +181,34 @@ lab_start_weston() {
     lab_log "weston running, pid $LAB_WESTON_PID, socket $socket"
 }
 
-# lab_stop_weston: stop it (SIGTERM) and wait until it is gone; Wayland
-# clients and backends started afterwards no longer look for it.
-lab_stop_weston() {
-    [ -n "$LAB_WESTON_PID" ] || return 0
-    kill -TERM "$LAB_WESTON_PID"
+# lab_stop_process NAME PID SIGNAL: send SIGNAL to PID (our child) and wait
+# until it is gone, 10 s at most.
+lab_stop_process() {
+    kill "-$3" "$2"
     i=0
-    while kill -0 "$LAB_WESTON_PID" 2>/dev/null; do
+    while kill -0 "$2" 2>/dev/null; do
         i=$((i + 1))
-        [ $i -lt 100 ] || lab_fail "weston did not stop on SIGTERM"
+        [ $i -lt 100 ] || lab_fail "$1 did not stop on SIG$3"
         sleep 0.1
     done
-    wait "$LAB_WESTON_PID" 2>/dev/null
+    wait "$2" 2>/dev/null
+}
+
+# lab_stop_weston [SIGNAL]: stop it (SIGTERM, or SIGNAL: KILL as a crash
+# would) and wait until it is gone; Wayland clients and backends started
+# afterwards no longer look for it. A killed weston leaves its socket
+# behind: removed, so that the next one's is new.
+lab_stop_weston() {
+    [ -n "$LAB_WESTON_PID" ] || return 0
+    lab_stop_process weston "$LAB_WESTON_PID" "${1:-TERM}"
+    [ "${1:-TERM}" != KILL ] || rm -f "$LAB_XDG_RUNTIME_DIR/$LAB_WAYLAND_DISPLAY"
     LAB_WESTON_PID=
     unset WAYLAND_DISPLAY
 }
 
 # lab_stop_backend SIGNAL: stop it and wait until it is gone.
 lab_stop_backend() {
-    kill "-$1" "$LAB_BACKEND_PID"
-    i=0
-    while kill -0 "$LAB_BACKEND_PID" 2>/dev/null; do
-        i=$((i + 1))
-        [ $i -lt 100 ] || lab_fail "vdispl-backend did not stop on SIG$1"
-        sleep 0.1
-    done
-    wait "$LAB_BACKEND_PID" 2>/dev/null
+    lab_stop_process vdispl-backend "$LAB_BACKEND_PID" "$1"
     LAB_BACKEND_PID=
 }
 
