@@ -368,6 +368,19 @@ static bool parse_u32(const char *s, uint32_t *out)
 	return true;
 }
 
+/* "<a><sep><b>", two decimal numbers. */
+static bool parse_u32_pair(const char *s, char sep, uint32_t *a, uint32_t *b)
+{
+	const char *mid = strchr(s, sep);
+	char first[16];
+
+	if (!mid || (size_t)(mid - s) >= sizeof(first))
+		return false;
+	memcpy(first, s, (size_t)(mid - s));
+	first[mid - s] = '\0';
+	return parse_u32(first, a) && parse_u32(mid + 1, b);
+}
+
 static bool parse_bool(const char *s, bool *out)
 {
 	static const char *const truths[] = {"true", "yes", "1"};
@@ -487,6 +500,24 @@ static int set_output_key(struct parse_state *st, const struct vdispl_output_key
 		if (!parse_u32(value, field))
 			return bad_value(st, key->name, value, "a decimal number below 2^32");
 		return 1;
+	case VDISPL_OUTPUT_KEY_POINT: {
+		struct vdispl_point *p = field;
+
+		if (!parse_u32_pair(value, ',', &p->x, &p->y) || p->x > VDISPL_MAX_RESOLUTION ||
+		    p->y > VDISPL_MAX_RESOLUTION)
+			return bad_value(st, key->name, value, "X,Y with each from 0 to 16384");
+		p->set = true;
+		return 1;
+	}
+	case VDISPL_OUTPUT_KEY_SIZE: {
+		struct vdispl_size *sz = field;
+
+		if (!parse_u32_pair(value, 'x', &sz->width, &sz->height) || !sz->width ||
+		    !sz->height || sz->width > VDISPL_MAX_RESOLUTION ||
+		    sz->height > VDISPL_MAX_RESOLUTION)
+			return bad_value(st, key->name, value, "WxH with each from 1 to 16384");
+		return 1;
+	}
 	}
 	return fail(st, "internal error: key type %d", (int)key->type);
 }
@@ -501,6 +532,8 @@ static void copy_output_key(struct vdispl_output_config *out,
 		[VDISPL_OUTPUT_KEY_STRING_OR_EMPTY] = VDISPL_CONFIG_STR,
 		[VDISPL_OUTPUT_KEY_BOOL] = sizeof(bool),
 		[VDISPL_OUTPUT_KEY_U32] = sizeof(uint32_t),
+		[VDISPL_OUTPUT_KEY_POINT] = sizeof(struct vdispl_point),
+		[VDISPL_OUTPUT_KEY_SIZE] = sizeof(struct vdispl_size),
 	};
 
 	memcpy((char *)out + key->offset, (const char *)in + key->offset, sizes[key->type]);

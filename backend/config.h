@@ -24,6 +24,12 @@
 //   output = wayland          ; a window per connector
 //   wayland-display = wayland-1 ; empty: $WAYLAND_DISPLAY, else wayland-0
 //
+//   [guest4/id0]              ; a layout: connectors of several guests on
+//   drm-connector = Virtual-1 ; one display, each in its own region
+//   position = 0,0            ; the region's top-left corner on the display
+//   size = 640x480            ; default: the connector's resolution
+//   z-order = 1               ; higher on top of lower; default 0
+//
 //   [guest2/*]                ; per-device keys: [backend] or [<domain>/*]
 //   be-alloc = yes            ; let guest2 have Dom0 allocate its buffers
 //   max-pages = 65536
@@ -38,7 +44,9 @@
  * Keys: import ([backend] only: auto | module | gntdev-dmabuf | copy),
  * output (kms | headless | wayland), drm-device and png-dir (non-empty),
  * drm-connector and wayland-display (may be empty), kms-legacy (true false yes no 1 0, any
- * case), png-every (decimal, 0 .. 2^32-1). Each at most once per section.
+ * case), png-every (decimal, 0 .. 2^32-1), position (X,Y, each 0 .. 16384),
+ * size (WxH, each 1 .. 16384), z-order (decimal). Each at most once per
+ * section.
  * The output names and the keys each output adds (drm-*, kms-legacy,
  * wayland-display) come from the outputs' table, backend/output/kinds.h.
  *
@@ -90,6 +98,16 @@ enum vdispl_import_kind {
 /* "auto", "module", "gntdev-dmabuf", "copy". */
 const char *vdispl_import_kind_name(enum vdispl_import_kind kind);
 
+/* A place on a display, in pixels from its top-left corner. */
+struct vdispl_point {
+	bool set; /* false: no place given */
+	uint32_t x, y;
+};
+
+struct vdispl_size {
+	uint32_t width, height; /* 0x0: not given */
+};
+
 /* Everything an output needs to know; strings are "" when unset. */
 struct vdispl_output_config {
 	enum vdispl_output_kind kind;
@@ -99,6 +117,15 @@ struct vdispl_output_config {
 	char png_dir[VDISPL_CONFIG_STR];
 	uint32_t png_every;
 	char wayland_display[VDISPL_CONFIG_STR]; /* "": $WAYLAND_DISPLAY */
+	/*
+	 * A region of a display shared with other guests' connectors (KMS):
+	 * where, how large (0x0: the connector's resolution), and above which
+	 * (higher z-order on top). Without a position the connector has a
+	 * display to itself.
+	 */
+	struct vdispl_point position;
+	struct vdispl_size size;
+	uint32_t z_order;
 };
 
 /* What one guest device may make us hold (its section's or [backend]'s). */

@@ -17,6 +17,8 @@ enum vdispl_output_key_type {
 	VDISPL_OUTPUT_KEY_STRING_OR_EMPTY, /* char[VDISPL_CONFIG_STR]; "" means something */
 	VDISPL_OUTPUT_KEY_BOOL,		   /* bool: true false yes no 1 0, any case */
 	VDISPL_OUTPUT_KEY_U32,		   /* uint32_t, decimal */
+	VDISPL_OUTPUT_KEY_POINT,	   /* struct vdispl_point: "X,Y", decimal */
+	VDISPL_OUTPUT_KEY_SIZE,		   /* struct vdispl_size: "WxH", each 1 .. 16384 */
 };
 
 /* One key of an output's: where its value goes in struct vdispl_output_config. */

@@ -155,6 +155,14 @@ class Lab:
             self.ok(os.path.exists(os.path.join(out, "backend.log")) and not reports,
                     "%s: the backend ran under ASan and UBSan with no report" % name,
                     "\n".join(reports[:10]) or "no backend log")
+        # Seen now and then with PVH guests of either frontend, early or
+        # mid-run, never with PV ones: Xen restarts the guest (on_reboot),
+        # which most scenarios survive. Said here so it is never silent.
+        faults = [line for line in self.read(os.path.join(out, "xen-console.log")).splitlines()
+                  if "Triple fault" in line]
+        if faults:
+            self.echo("warning: %s: a guest triple-faulted and Xen restarted it: %s"
+                      % (name, "; ".join(faults[:3])))
         if self.frontend == "vdispl" or self.guest_type != "pv":
             logs = sorted(glob.glob(os.path.join(out, "guest-console-*.log")))
             trouble = [line for log in logs

@@ -13,5 +13,13 @@ const struct vdispl_output_key vdispl_kms_keys[] = {
 	/* Skip atomic modesetting. */
 	{ "kms-legacy", VDISPL_OUTPUT_KEY_BOOL, offsetof(struct vdispl_output_config, kms_legacy),
 	  NULL },
+	/*
+	 * A layout: connectors of several guests on one display, each in its
+	 * region (composed by the backend).
+	 */
+	{ "position", VDISPL_OUTPUT_KEY_POINT, offsetof(struct vdispl_output_config, position),
+	  NULL },
+	{ "size", VDISPL_OUTPUT_KEY_SIZE, offsetof(struct vdispl_output_config, size), NULL },
+	{ "z-order", VDISPL_OUTPUT_KEY_U32, offsetof(struct vdispl_output_config, z_order), NULL },
 	{ NULL },
 };

@@ -11,6 +11,7 @@
 
 #include "backend/edid.h"
 #include "backend/output/kms/kms-output.h"
+#include "backend/output/kms/kms-screen.h"
 #include "backend/output/kms/kms.h"
 #include "common/log.h"
 
@@ -623,9 +624,13 @@ static const struct vdispl_output_impl kms_impl = {
 int vdispl_kms_output_create(const struct vdispl_output_params *params, struct vdispl_output **out)
 {
 	const struct vdispl_output_config *cfg = params->config;
-	struct kms_output *k = calloc(1, sizeof(*k));
+	struct kms_output *k;
 	int ret;
 
+	/* A region of a display shared with other guests: composed by kms-screen.c. */
+	if (cfg->position.set)
+		return vdispl_kms_region_create(params, out);
+	k = calloc(1, sizeof(*k));
 	if (!k)
 		return -ENOMEM;
 	vdispl_list_init(&k->imports);
@@ -649,6 +654,11 @@ int vdispl_kms_output_create(const struct vdispl_output_params *params, struct v
 	ret = pick_mode(k);
 	if (ret)
 		goto err_connector;
+	/* Asked for no size (a layout's screen): the display's own mode. */
+	if (!k->base.width || !k->base.height) {
+		k->base.width = k->mode.hdisplay;
+		k->base.height = k->mode.vdisplay;
+	}
 	if (k->dev->atomic &&
 	    (k->mode.hdisplay != k->base.width || k->mode.vdisplay != k->base.height))
 		try_made_up_mode(k);

@@ -167,6 +167,48 @@ static void test_values(void)
 		  "':' works as '=' (inih)");
 }
 
+/* A layout: regions of one display, the keys resolved per connector. */
+static void test_layout(void)
+{
+	struct vdispl_output_config out;
+
+	TAP_CHECK(!parse("[backend]\ndrm-connector = Virtual-1\n"
+			 "[g1/id0]\nposition = 0,0\nsize = 640x480\n"
+			 "[g2/id0]\nposition = 560,400\nz-order = 2\n"),
+		  "a layout of two guests parses");
+	vdispl_config_lookup(&config, 1, "g1", "id0", &out);
+	TAP_CHECK(out.position.set && out.position.x == 0 && out.position.y == 0 &&
+			  out.size.width == 640 && out.size.height == 480 && out.z_order == 0 &&
+			  !strcmp(out.drm_connector, "Virtual-1"),
+		  "g1/id0: at 0,0, 640x480, z-order 0, on [backend]'s connector");
+	vdispl_config_lookup(&config, 2, "g2", "id0", &out);
+	TAP_CHECK(out.position.set && out.position.x == 560 && out.position.y == 400 &&
+			  !out.size.width && !out.size.height && out.z_order == 2,
+		  "g2/id0: at 560,400, its own size, z-order 2");
+	vdispl_config_lookup(&config, 3, "g3", "id0", &out);
+	TAP_CHECK(!out.position.set, "g3/id0: no position, a display of its own");
+	expect_error("[backend]\nposition = 10\n",
+		     "line 2: bad value '10' for 'position' in [backend]: expected X,Y with each "
+		     "from 0 to 16384",
+		     "position without Y");
+	expect_error("[g/id0]\nposition = 1,20000\n",
+		     "line 2: bad value '1,20000' for 'position' in [g/id0]: expected X,Y with each "
+		     "from 0 to 16384",
+		     "position beyond 16384");
+	expect_error("[g/id0]\nsize = 0x480\n",
+		     "line 2: bad value '0x480' for 'size' in [g/id0]: expected WxH with each from 1 "
+		     "to 16384",
+		     "size with a zero width");
+	expect_error("[g/id0]\nsize = 640,480\n",
+		     "line 2: bad value '640,480' for 'size' in [g/id0]: expected WxH with each from 1 "
+		     "to 16384",
+		     "size with a comma");
+	expect_error("[g/id0]\nposition = -1,0\n",
+		     "line 2: bad value '-1,0' for 'position' in [g/id0]: expected X,Y with each from "
+		     "0 to 16384",
+		     "negative position");
+}
+
 static void test_precedence(void)
 {
 	static const char text[] = "[backend]\n"
@@ -472,6 +514,8 @@ static void test_output_keys(void)
 		[VDISPL_OUTPUT_KEY_STRING_OR_EMPTY] = "",
 		[VDISPL_OUTPUT_KEY_BOOL] = "yes",
 		[VDISPL_OUTPUT_KEY_U32] = "7",
+		[VDISPL_OUTPUT_KEY_POINT] = "10,20",
+		[VDISPL_OUTPUT_KEY_SIZE] = "640x480",
 	};
 	char text[256];
 	int keys = 0, unique = 0;
@@ -507,6 +551,7 @@ int main(void)
 	test_import();
 	test_values();
 	test_precedence();
+	test_layout();
 	test_errors();
 	test_error_leaves_config();
 	test_file();

@@ -1,0 +1,85 @@
+"""A layout on KMS: connectors of two guests composed on one display (the
+bochs display, which has one plane: the backend composes by copy). Both
+guests flip at once; the screendump equals, pixel for pixel, the picture
+made here from each guest's last frame in its region, the higher z-order on
+top where the regions overlap, black elsewhere. When one guest is
+destroyed, its region goes black and the other guest's picture stays."""
+
+import os
+import subprocess
+
+from vdispl_lab import session
+
+import labtest
+
+# The display does not depend on the guest's driver: the mainline one will do.
+FRONTENDS = ("mainline",)
+
+# (name, connector size, frames, position, z-order, region size): guest2
+# overlaps guest's bottom right corner by 80x80, above it, and its region
+# is 40 rows shorter than its connector, so its picture is cut.
+GUESTS = (("guest", (640, 480), 300, (0, 0), 0, None),
+          ("guest2", (320, 240), 200, (560, 400), 1, (320, 200)))
+INI = "[backend]\noutput = kms\ndrm-device = /dev/dri/card0\n" + "".join(
+    "[%s/id0]\nposition = %d,%d\nz-order = %d\n%s" % (
+        name, pos[0], pos[1], z, "size = %dx%d\n" % region if region else "")
+    for name, _, _, pos, z, region in GUESTS)
+CMD = ("f=$(sed -n 's/.*lab_frames=\\([0-9]*\\).*/\\1/p' /proc/cmdline); "
+       "vdispl-client --frames ${f:-%d} --quiet --keep" % GUESTS[0][2])
+
+
+def _connectors(size):
+    return "id0:%dx%d" % size
+
+
+def _expected(lab, out_dir, screen_size, guests):
+    """Rows of the screen @guests (GUESTS entries) make, in list order."""
+    width, height = screen_size
+    rows = [bytearray(width * 3) for _ in range(height)]
+    for name, size, frames, (x, y), _, region in guests:
+        path = os.path.join(out_dir, "expected-%s.png" % name)
+        subprocess.run([lab.binaries["vdispl-frame-check"], "--write", path, "--size",
+                        "%dx%d" % size, "--frame", str(frames), "--connector", "0"], check=True)
+        _, _, picture = labtest.read_png(path)
+        region = region or size
+        for py, line in enumerate(picture[:region[1]]):
+            if y + py >= height:
+                break
+            w = min(size[0], region[0], width - x)
+            if w > 0:
+                rows[y + py][x * 3:(x + w) * 3] = line[:w * 3]
+    return [bytes(r) for r in rows]
+
+
+def _check_screen(lab, r, shot, guests, what):
+    path = r.file(shot)
+    if not os.path.exists(path):
+        lab.ok(False, "layout: %s: a screendump" % what, "no %s" % path)
+        return
+    width, height, rows = labtest.read_png(path)
+    expected = _expected(lab, os.path.dirname(path), (width, height), guests)
+    differing = labtest.pixels_differing(rows, expected)
+    lab.ok(differing == 0, "layout: %s: the %dx%d screen is exactly %s" % (
+        what, width, height, ", ".join("%s's frame %d at %d,%d%s" % (
+            g[0], g[2], g[3][0], g[3][1], " cut to %dx%d" % g[5] if g[5] else "")
+            for g in guests) + " on black"),
+        "%d pixels differ" % differing)
+
+
+def run(lab):
+    guest2 = GUESTS[1]
+    cfg = lab.guest_cfg(session.parse_connectors(_connectors(guest2[1])), name=guest2[0],
+                        kernel_args="lab_frames=%d" % guest2[2])
+    r = lab.boot("layout", _connectors(GUESTS[0][1]), CMD, "layout.sh",
+                 dom0_files={"lab/guest2.cfg": cfg, "lab/backend.ini": INI})
+    for name, _, frames, _, _, _ in GUESTS:
+        summaries = lab.summaries(r.file("guest-console-%s.log" % name))
+        lab.check_flips("layout: %s, beside the other" % name,
+                        summaries[-1] if summaries else None, frames)
+    backend_log = lab.read(r.file("backend.log"))
+    lab.ok("a layout of " in backend_log and backend_log.count("region ") >= 2,
+           "layout: the backend composed both guests' regions on one display",
+           backend_log[-1500:])
+    _check_screen(lab, r, "together-head0.png", GUESTS, "both guests")
+    lab.ok(r.result("backend-alive") == "yes", "layout: the backend survived a guest's destroy")
+    _check_screen(lab, r, "alone-head0.png", GUESTS[:1], "guest2 destroyed")
