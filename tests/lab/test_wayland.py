@@ -62,6 +62,8 @@ def run(lab):
     backend_log = lab.read(r.file("backend.log"))
     lab.ok(re.search(r'window "guest id0"', backend_log) is not None,
            "wayland: the connector's window is titled with the guest's name and connector")
+    lab.ok("flips paced by the compositor's wp_presentation feedback" in backend_log,
+           "wayland: weston's wp_presentation feedback paced the guest's flips")
     lab.ok(r.result("alive-without-compositor") == "yes" and r.result("backend-alive") == "yes",
            "wayland: the backend survived weston's death")
     before, without, later = (int(r.result(k) or 0) for k in

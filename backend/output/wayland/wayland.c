@@ -11,7 +11,8 @@
 
 #include "backend/output/wayland/wayland.h"
 #include "backend/output/wayland/wl-connection.h"
-#include "xdg-shell-client-protocol.h" /* generated: in the build folder */
+#include "presentation-time-client-protocol.h" /* generated: in the build folder */
+#include "xdg-shell-client-protocol.h"
 #include "common/log.h"
 
 /*
@@ -47,7 +48,11 @@ struct wayland_output {
 	struct xdg_surface *xdg_surface;
 	struct xdg_toplevel *toplevel;
 	bool configured; /* the first configure was acked: frames may go */
+	/* What says the latest frame was used: presentation feedback where offered. */
+	struct wp_presentation_feedback *feedback;
 	struct wl_callback *frame;
+	uint64_t presented; /* flips done by "presented" feedback */
+	bool pacing_logged;
 
 	bool enabled; /* the guest has a mode set */
 	bool closed;  /* the user closed the window; until the next mode set */
@@ -94,6 +99,80 @@ static const struct wl_callback_listener frame_listener = {
 	.done = frame_done,
 };
 
+static void feedback_sync_output(void *data, struct wp_presentation_feedback *feedback,
+				 struct wl_output *output)
+{
+}
+
+/* The frame reached the screen: the guest's flip is done, shown. */
+static void feedback_presented(void *data, struct wp_presentation_feedback *feedback,
+			       uint32_t tv_sec_hi, uint32_t tv_sec_lo, uint32_t tv_nsec,
+			       uint32_t refresh, uint32_t seq_hi, uint32_t seq_lo, uint32_t flags)
+{
+	struct wayland_output *w = data;
+
+	wp_presentation_feedback_destroy(feedback);
+	w->feedback = NULL;
+	if (w->flip_pending)
+		w->presented++;
+	flip_done(w);
+}
+
+/* The compositor never showed the frame (the window is hidden, say). */
+static void feedback_discarded(void *data, struct wp_presentation_feedback *feedback)
+{
+	struct wayland_output *w = data;
+
+	wp_presentation_feedback_destroy(feedback);
+	w->feedback = NULL;
+	if (w->flip_pending)
+		w->base.unshown_flips++;
+	flip_done(w);
+}
+
+static const struct wp_presentation_feedback_listener feedback_listener = {
+	.sync_output = feedback_sync_output,
+	.presented = feedback_presented,
+	.discarded = feedback_discarded,
+};
+
+static void drop_pacing(struct wayland_output *w)
+{
+	if (w->feedback)
+		wp_presentation_feedback_destroy(w->feedback);
+	w->feedback = NULL;
+	if (w->frame)
+		wl_callback_destroy(w->frame);
+	w->frame = NULL;
+}
+
+/*
+ * Ask to hear when the frame about to be committed is used: presentation
+ * feedback says when it reached the screen, or that it never will; a frame
+ * callback, where that is all the compositor has, that it is a good time
+ * to draw the next.
+ */
+static void ask_pacing(struct wayland_output *w)
+{
+	const struct vdispl_wl_globals *g = vdispl_wl_connection_globals(w->conn);
+
+	drop_pacing(w);
+	if (g && g->presentation) {
+		w->feedback = wp_presentation_feedback(g->presentation, w->surface);
+		if (w->feedback)
+			wp_presentation_feedback_add_listener(w->feedback, &feedback_listener, w);
+	} else {
+		w->frame = wl_surface_frame(w->surface);
+		if (w->frame)
+			wl_callback_add_listener(w->frame, &frame_listener, w);
+	}
+	if (!w->pacing_logged) {
+		w->pacing_logged = true;
+		vdispl_log(INFO, w->base.tag, "flips paced by the compositor's %s",
+			   w->feedback ? "wp_presentation feedback" : "frame callbacks");
+	}
+}
+
 /* Put the latest picture in the window, asking when it is used. */
 static void present(struct wayland_output *w)
 {
@@ -106,11 +185,7 @@ static void present(struct wayland_output *w)
 		return;
 	wl_surface_attach(w->surface, slot->buffer, 0, 0);
 	wl_surface_damage(w->surface, 0, 0, (int32_t)w->base.width, (int32_t)w->base.height);
-	if (w->frame)
-		wl_callback_destroy(w->frame);
-	w->frame = wl_surface_frame(w->surface);
-	if (w->frame)
-		wl_callback_add_listener(w->frame, &frame_listener, w);
+	ask_pacing(w);
 	wl_surface_commit(w->surface);
 	slot->busy = true;
 }
@@ -157,9 +232,7 @@ static const struct xdg_toplevel_listener toplevel_listener = {
 
 static void close_window(struct wayland_output *w)
 {
-	if (w->frame)
-		wl_callback_destroy(w->frame);
-	w->frame = NULL;
+	drop_pacing(w);
 	if (w->toplevel)
 		xdg_toplevel_destroy(w->toplevel);
 	w->toplevel = NULL;
@@ -420,4 +493,11 @@ err_map:
 err_memfd:
 	free(w);
 	return ret;
+}
+
+uint64_t vdispl_wayland_output_presented(struct vdispl_output *output)
+{
+	struct wayland_output *w = wayland_output(output);
+
+	return w ? w->presented : 0;
 }

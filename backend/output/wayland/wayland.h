@@ -5,8 +5,9 @@
  * One xdg_toplevel per connector, titled "<guest> <connector>". Frames go
  * through wl_shm (one copy into a memfd the backend owns, so a picture
  * survives the compositor's restart), and a flip is done when the
- * compositor's frame callback says the frame was used: the guest runs at
- * the compositor's rate. A window the compositor does not draw (hidden,
+ * compositor says the frame was used: its wp_presentation feedback (the
+ * frame was presented, or discarded) where it offers that, else its frame
+ * callback. So the guest runs at the compositor's rate. A window the compositor does not draw (hidden,
  * minimised) or no compositor at all does not stall the guest: flips then
  * complete at 60 a second. A window the user closes stays closed until the
  * guest sets a mode again.
@@ -18,5 +19,8 @@
 
 int vdispl_wayland_output_create(const struct vdispl_output_params *params,
 				 struct vdispl_output **out);
+
+/* Flips done by the compositor's "presented" feedback (wp_presentation). */
+uint64_t vdispl_wayland_output_presented(struct vdispl_output *output);
 
 #endif

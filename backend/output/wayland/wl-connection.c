@@ -8,6 +8,7 @@
 #include <wayland-client.h>
 
 #include "backend/output/wayland/wl-connection.h"
+#include "presentation-time-client-protocol.h" /* generated */
 #include "xdg-shell-client-protocol.h" /* generated: in the build folder */
 #include "common/log.h"
 
@@ -53,6 +54,8 @@ static void registry_global(void *data, struct wl_registry *registry, uint32_t n
 	} else if (!strcmp(interface, xdg_wm_base_interface.name) && !g->wm_base) {
 		g->wm_base = wl_registry_bind(registry, name, &xdg_wm_base_interface, 1);
 		xdg_wm_base_add_listener(g->wm_base, &wm_base_listener, NULL);
+	} else if (!strcmp(interface, wp_presentation_interface.name) && !g->presentation) {
+		g->presentation = wl_registry_bind(registry, name, &wp_presentation_interface, 1);
 	}
 }
 
@@ -69,6 +72,8 @@ static void drop_proxies(struct vdispl_wl_connection *conn)
 {
 	struct vdispl_wl_globals *g = &conn->globals;
 
+	if (g->presentation)
+		wp_presentation_destroy(g->presentation);
 	if (g->wm_base)
 		xdg_wm_base_destroy(g->wm_base);
 	if (g->shm)
