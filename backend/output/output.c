@@ -170,7 +170,7 @@ int vdispl_picture_copy(struct vdispl_picture *picture, const struct vdispl_pixe
 
 		ret = ret ? ret : end;
 	}
-	if (!ret)
+	if (!ret && !picture->backend_owned)
 		bytes_copied += (uint64_t)(src.width < dst->width ? src.width : dst->width) *
 				(src.height < dst->height ? src.height : dst->height) * 4u;
 	return ret;

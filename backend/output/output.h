@@ -40,6 +40,8 @@ struct vdispl_picture {
 	/* Map fb.data for the CPU: 0 or -errno. */
 	int (*map)(void *map_data, struct vdispl_pixels *fb);
 	void *map_data;
+	/* The backend's own pixels (a layout's composition), not a guest's: copies go uncounted. */
+	bool backend_owned;
 };
 
 /*
@@ -58,7 +60,7 @@ int vdispl_picture_pixels(struct vdispl_picture *picture, struct vdispl_pixels *
  */
 int vdispl_picture_copy(struct vdispl_picture *picture, const struct vdispl_pixels *dst);
 
-/* Octets outputs copied out of guest buffers since start. */
+/* Octets outputs copied out of guest buffers since start (not of backend-owned pictures). */
 uint64_t vdispl_output_bytes_copied(void);
 
 struct vdispl_output_impl {

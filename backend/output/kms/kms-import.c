@@ -18,22 +18,22 @@
 #include "common/log.h"
 
 /* Walk @k's imports; @imp may be removed in the body. */
-#define for_each_import(imp, k, pos, tmp)                                                          \
-	vdispl_list_for_each_item(imp, struct kms_import, link, &(k)->imports, pos, tmp)
+#define for_each_import(imp, sc, pos, tmp)                                                          \
+	vdispl_list_for_each_item(imp, struct kms_import, link, &(sc)->imports, pos, tmp)
 
-static struct kms_import *find(struct kms_output *k, uint64_t key)
+static struct kms_import *find(struct kms_scanout *sc, uint64_t key)
 {
 	struct vdispl_list *pos, *tmp;
 	struct kms_import *imp;
 
-	for_each_import(imp, k, pos, tmp)
+	for_each_import(imp, sc, pos, tmp)
 		if (imp->key == key)
 			return imp;
 	return NULL;
 }
 
 /* Close @handle unless another import of the same dma-buf still uses it. */
-static void put_handle(struct kms_output *k, const struct kms_import *gone)
+static void put_handle(struct kms_scanout *sc, const struct kms_import *gone)
 {
 	struct drm_gem_close close = { .handle = gone->handle };
 	struct vdispl_list *pos, *tmp;
@@ -41,22 +41,22 @@ static void put_handle(struct kms_output *k, const struct kms_import *gone)
 
 	if (!gone->handle)
 		return;
-	for_each_import(imp, k, pos, tmp)
+	for_each_import(imp, sc, pos, tmp)
 		if (imp != gone && imp->handle == gone->handle)
 			return;
-	drmIoctl(k->dev->fd, DRM_IOCTL_GEM_CLOSE, &close);
+	drmIoctl(sc->dev->fd, DRM_IOCTL_GEM_CLOSE, &close);
 }
 
-static void remove_import(struct kms_output *k, struct kms_import *gone)
+static void remove_import(struct kms_scanout *sc, struct kms_import *gone)
 {
 	vdispl_list_del(&gone->link);
 	if (gone->fb_id)
-		drmModeRmFB(k->dev->fd, gone->fb_id);
-	put_handle(k, gone);
+		drmModeRmFB(sc->dev->fd, gone->fb_id);
+	put_handle(sc, gone);
 	free(gone);
 }
 
-static int add_fb(struct kms_output *k, const struct vdispl_picture *picture,
+static int add_fb(struct kms_scanout *sc, const struct vdispl_picture *picture,
 		  struct kms_import *imp)
 {
 	const struct vdispl_pixels *fb = &picture->fb;
@@ -67,87 +67,87 @@ static int add_fb(struct kms_output *k, const struct vdispl_picture *picture,
 	if (picture->dmabuf_offset > UINT32_MAX)
 		return -EINVAL;
 	offsets[0] = (uint32_t)picture->dmabuf_offset;
-	return drmModeAddFB2(k->dev->fd, fb->width, fb->height, fb->fourcc, handles, pitches,
+	return drmModeAddFB2(sc->dev->fd, fb->width, fb->height, fb->fourcc, handles, pitches,
 			     offsets, &imp->fb_id, 0) < 0 ? -errno : 0;
 }
 
-uint32_t kms_import_fb(struct kms_output *k, const struct vdispl_picture *picture)
+uint32_t kms_import_fb(struct kms_scanout *sc, const struct vdispl_picture *picture)
 {
 	struct kms_import *imp;
 	int ret;
 
 	if (picture->dmabuf_fd < 0)
 		return 0;
-	imp = find(k, picture->key);
+	imp = find(sc, picture->key);
 	if (imp)
 		return imp->fb_id;
 	imp = calloc(1, sizeof(*imp));
 	if (!imp)
 		return 0;
 	imp->key = picture->key;
-	vdispl_list_add(&k->imports, &imp->link);
-	ret = drmPrimeFDToHandle(k->dev->fd, picture->dmabuf_fd, &imp->handle) < 0 ? -errno : 0;
+	vdispl_list_add(&sc->imports, &imp->link);
+	ret = drmPrimeFDToHandle(sc->dev->fd, picture->dmabuf_fd, &imp->handle) < 0 ? -errno : 0;
 	if (ret) {
-		vdispl_log_errno(INFO, k->base.tag, ret,
+		vdispl_log_errno(INFO, sc->tag, ret,
 				 "fb %#llx: %s cannot import its dma-buf; copying it",
-				 (unsigned long long)imp->key, k->dev->path);
+				 (unsigned long long)imp->key, sc->dev->path);
 		return 0;
 	}
-	ret = add_fb(k, picture, imp);
+	ret = add_fb(sc, picture, imp);
 	if (ret) {
-		vdispl_log_errno(INFO, k->base.tag, ret,
+		vdispl_log_errno(INFO, sc->tag, ret,
 				 "fb %#llx: %s refuses a %.4s framebuffer %ux%u pitch %u on its "
 				 "dma-buf; copying it",
-				 (unsigned long long)imp->key, k->dev->path,
+				 (unsigned long long)imp->key, sc->dev->path,
 				 (const char *)&picture->fb.fourcc, picture->fb.width,
 				 picture->fb.height, picture->fb.stride);
-		put_handle(k, imp);
+		put_handle(sc, imp);
 		imp->handle = 0;
 		imp->fb_id = 0;
 		return 0;
 	}
-	vdispl_log(INFO, k->base.tag, "fb %#llx: scanned out from the guest's dma-buf (zero-copy)",
+	vdispl_log(INFO, sc->tag, "fb %#llx: scanned out from the guest's dma-buf (zero-copy)",
 		   (unsigned long long)imp->key);
 	return imp->fb_id;
 }
 
-void kms_import_refused(struct kms_output *k, uint32_t fb_id, int error)
+void kms_import_refused(struct kms_scanout *sc, uint32_t fb_id, int error)
 {
 	struct vdispl_list *pos, *tmp;
 	struct kms_import *imp;
 
-	for_each_import(imp, k, pos, tmp) {
+	for_each_import(imp, sc, pos, tmp) {
 		if (imp->fb_id != fb_id)
 			continue;
-		vdispl_log_errno(INFO, k->base.tag, error,
-				 "fb %#llx: %s cannot show its dma-buf on %s; copying it",
-				 (unsigned long long)imp->key, k->dev->path, k->connector_name);
-		drmModeRmFB(k->dev->fd, imp->fb_id);
+		vdispl_log_errno(INFO, sc->tag, error,
+				 "fb %#llx: %s cannot show its dma-buf; copying it",
+				 (unsigned long long)imp->key, sc->dev->path);
+		drmModeRmFB(sc->dev->fd, imp->fb_id);
 		imp->fb_id = 0;
-		put_handle(k, imp);
+		put_handle(sc, imp);
 		imp->handle = 0;
 		return;
 	}
 }
 
-void kms_import_forget(struct kms_output *k, uint64_t key)
+void kms_import_forget(struct kms_scanout *sc, uint64_t key)
 {
-	struct kms_import *imp = find(k, key);
+	struct kms_import *imp = find(sc, key);
 
 	if (!imp)
 		return;
 	imp->forgotten = true;
-	kms_import_reap(k, false);
+	kms_import_reap(sc, false);
 }
 
-void kms_import_reap(struct kms_output *k, bool all)
+void kms_import_reap(struct kms_scanout *sc, bool all)
 {
 	struct vdispl_list *pos, *tmp;
 	struct kms_import *imp;
 
-	for_each_import(imp, k, pos, tmp) {
-		if (all || (imp->forgotten && (!imp->fb_id || (imp->fb_id != k->shown_fb &&
-							       imp->fb_id != k->pending_fb))))
-			remove_import(k, imp);
+	for_each_import(imp, sc, pos, tmp) {
+		if (all || (imp->forgotten && (!imp->fb_id || (imp->fb_id != sc->shown_fb &&
+							       imp->fb_id != sc->pending_fb))))
+			remove_import(sc, imp);
 	}
 }

@@ -28,21 +28,55 @@ struct kms_buffer {
 	void *map;
 };
 
+/* A plane's atomic properties. */
+struct kms_plane_props {
+	uint32_t fb_id, crtc_id;
+	uint32_t src_x, src_y, src_w, src_h;
+	uint32_t crtc_x, crtc_y, crtc_w, crtc_h;
+};
+
 struct kms_props {
 	uint32_t crtc_mode_id, crtc_active;
 	uint32_t conn_crtc_id;
-	uint32_t plane_fb_id, plane_crtc_id;
-	uint32_t plane_src_x, plane_src_y, plane_src_w, plane_src_h;
-	uint32_t plane_crtc_x, plane_crtc_y, plane_crtc_w, plane_crtc_h;
+	struct kms_plane_props plane; /* the primary's */
+};
+
+/* What of a framebuffer a plane shows (whole pixels), and where on the display. */
+struct kms_plane_rect {
+	uint32_t src_x, src_y, w, h;
+	uint32_t x, y;
+};
+
+/*
+ * A plane above the primary that every atomic commit of the output sets
+ * too: a region of a layout (kms-screen.c) on a plane of its own.
+ */
+struct kms_layer {
+	uint32_t plane_id;
+	struct kms_plane_props props;
+	uint32_t fb_id; /* 0: the plane is off */
+	struct kms_plane_rect rect;
 };
 
 /* A guest framebuffer imported from its dma-buf: zero-copy. */
 struct kms_import {
-	struct vdispl_list link; /* in kms_output.imports */
+	struct vdispl_list link; /* in kms_scanout.imports */
 	uint64_t key;	 /* the picture's key */
 	uint32_t handle; /* GEM handle of the dma-buf; shared by imports of one buffer */
 	uint32_t fb_id;	 /* 0: the driver refused it, the picture is copied */
 	bool forgotten;	 /* the guest let go; removed once off screen */
+};
+
+/*
+ * The guest framebuffers imported for one plane, and which of them it
+ * shows: a KMS output's primary, or a layout region's own plane.
+ */
+struct kms_scanout {
+	struct vdispl_kms_device *dev;
+	const char *tag;	    /* for logs */
+	struct vdispl_list imports; /* struct kms_import.link */
+	uint32_t shown_fb;	    /* on screen now (0: nothing) */
+	uint32_t pending_fb;	    /* of the commit in flight */
 };
 
 /* The writeback connector of our CRTC, where the device has one. */
@@ -64,9 +98,12 @@ struct kms_output {
 	bool enabled;
 	bool flip_pending;
 	struct kms_buffer buffers[KMS_BUFFERS];
-	uint32_t shown_fb;   /* on screen now (0: nothing) */
-	uint32_t pending_fb; /* of the flip in flight */
-	struct vdispl_list imports; /* struct kms_import.link */
+	struct kms_scanout scanout; /* the primary plane's */
+	/* Planes above the primary (a layout's regions), set by every atomic commit. */
+	const struct kms_layer *layers;
+	unsigned int num_layers;
+	/* The next flip keeps the primary's picture: nothing is copied for it. */
+	bool keep_primary;
 	struct kms_writeback writeback;
 	bool capture_requested; /* SIGUSR2 while a flip was in flight */
 	uint64_t flips;
@@ -75,6 +112,8 @@ struct kms_output {
 };
 
 /* kms.c */
+/* @output as a KMS output that commits atomically, or NULL. */
+struct kms_output *kms_output_atomic(struct vdispl_output *output);
 int kms_buffer_create(int fd, uint32_t width, uint32_t height, struct kms_buffer *buf);
 void kms_buffer_destroy(int fd, struct kms_buffer *buf);
 bool kms_find_prop(int fd, uint32_t object, uint32_t type, const char *name, uint32_t *id,
@@ -83,18 +122,23 @@ uint32_t kms_prop_id(int fd, uint32_t object, uint32_t type, const char *name);
 /* @crtc_id as a bit of possible_crtcs masks; 0 if the device has no such CRTC. */
 uint32_t kms_crtc_bit(int fd, uint32_t crtc_id);
 
+/* The atomic properties of @plane_id. Returns 0, or -ENODEV if it lacks some. */
+int kms_plane_props_lookup(int fd, uint32_t plane_id, struct kms_plane_props *p);
+/* Whether @plane_id is a primary plane. */
+bool kms_plane_is_primary(int fd, uint32_t plane_id);
+
 /*
  * kms-import.c: the framebuffer showing @picture's dma-buf as it is, or 0
  * when the picture has none or the driver refused it (logged once per
  * framebuffer): then it is copied.
  */
-uint32_t kms_import_fb(struct kms_output *k, const struct vdispl_picture *picture);
+uint32_t kms_import_fb(struct kms_scanout *sc, const struct vdispl_picture *picture);
 /* A commit with @fb_id failed: copy that framebuffer from now on. */
-void kms_import_refused(struct kms_output *k, uint32_t fb_id, int error);
+void kms_import_refused(struct kms_scanout *sc, uint32_t fb_id, int error);
 /* The guest let go of @key: remove its framebuffer, or once it is off screen. */
-void kms_import_forget(struct kms_output *k, uint64_t key);
+void kms_import_forget(struct kms_scanout *sc, uint64_t key);
 /* Remove forgotten framebuffers no longer shown or pending; all of them with @all. */
-void kms_import_reap(struct kms_output *k, bool all);
+void kms_import_reap(struct kms_scanout *sc, bool all);
 
 /* kms-writeback.c: find our CRTC's writeback connector (atomic devices only). */
 void kms_writeback_find(struct kms_output *k);

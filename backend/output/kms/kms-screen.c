@@ -1,23 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * A layout on KMS: connectors of several guests on one display, each in
- * its own region (the ini keys position, size and z-order).
- *
- * The display is a screen: one KMS output in the display's preferred mode
- * (kms.c, as for a single guest), whose pictures are composed here. Each
- * region keeps a copy of its guest's last picture, cut to the region's
- * size, so a guest's pixels never reach outside its region. A composition
- * paints the regions lowest z-order first (among equals, the one created
- * first), on black.
- *
- * The screen flips one composition at a time. A region's flip copies the
- * guest's picture at once and marks the screen changed; the next screen
- * flip carries every region changed since the last one, and their done()
- * follows that flip's. So each guest runs at the display's rate, and a
- * guest flipping fast costs the others nothing but the composition.
- *
- * This is the copy path, which works on any KMS driver. (Scanning each
- * region out of its own plane, where a driver has enough, is not done yet.)
+ * A layout's display (kms-layout.h): the composition of the regions left
+ * without a plane, the overlay planes of the others, and one commit of
+ * them all at a time, whose completion completes the regions' flips.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -26,51 +11,14 @@
 
 #include <drm_fourcc.h>
 
-#include "backend/output/kms/kms-screen.h"
+#include "backend/output/kms/kms-layout.h"
 #include "backend/output/kms/kms.h"
-#include "common/list.h"
 #include "common/log.h"
 
-/* A failed screen flip is tried again after this; waiting regions are done meanwhile. */
+/* A failed commit is tried again after this; waiting regions are done meanwhile. */
 #define RETRY_MS 16
 
-struct kms_screen {
-	struct vdispl_list link; /* in screens */
-	/* What regions share it by: their configuration's display keys. */
-	char drm_device[VDISPL_CONFIG_STR];
-	char drm_connector[VDISPL_CONFIG_STR];
-	bool kms_legacy;
-	struct vdispl_output *display; /* the KMS output showing the compositions */
-	struct vdispl_loop_source *retry;
-	struct vdispl_list regions; /* struct kms_region.link, lowest z-order first */
-	struct vdispl_pixels canvas; /* the composition, the display's size */
-	bool on;		     /* the display shows compositions */
-	bool flip_pending;	     /* a composition's flip is in flight */
-	bool changed;		     /* a region changed since the last composition */
-	bool failure_logged;
-	char tag[64];
-};
-
-struct kms_region {
-	struct vdispl_output base; /* first: the output ops reach us through it */
-	struct kms_screen *screen;
-	struct vdispl_list link; /* in screen->regions */
-	uint32_t x, y, z;
-	struct vdispl_pixels pixels; /* the guest's last picture, the region's size */
-	bool shown;		     /* enabled: painted in compositions */
-	bool waiting;		     /* a flip accepted, for the next composition */
-	bool in_flight;		     /* a flip carried by the composition in flight */
-	bool completing;	     /* its done() is due, now */
-};
-
 static struct vdispl_list screens = { &screens, &screens };
-
-static const struct vdispl_output_impl region_impl;
-
-static struct kms_region *kms_region(struct vdispl_output *output)
-{
-	return output->impl == &region_impl ? (struct kms_region *)output : NULL;
-}
 
 /* ---- composing ---- */
 
@@ -83,7 +31,8 @@ static void compose(struct kms_screen *s)
 	vdispl_list_for_each_item(r, struct kms_region, link, &s->regions, pos, tmp) {
 		struct vdispl_pixels dst = s->canvas;
 
-		if (!r->shown || r->x >= s->canvas.width || r->y >= s->canvas.height)
+		if (!r->shown || r->on_plane || r->x >= s->canvas.width ||
+		    r->y >= s->canvas.height)
 			continue;
 		dst.data = (uint8_t *)dst.data + (size_t)r->y * dst.stride + (size_t)r->x * 4;
 		dst.width -= r->x;
@@ -95,7 +44,36 @@ static void compose(struct kms_screen *s)
 
 static struct vdispl_picture canvas_picture(struct kms_screen *s)
 {
-	return (struct vdispl_picture){ .key = 1, .fb = s->canvas, .dmabuf_fd = -1 };
+	return (struct vdispl_picture){
+		.key = 1, .fb = s->canvas, .dmabuf_fd = -1, .backend_owned = true
+	};
+}
+
+/*
+ * The overlays for the next commit: the shown regions on planes, lowest
+ * z-order on the lowest overlay; the overlays left over are off.
+ */
+static void set_layers(struct kms_screen *s)
+{
+	struct vdispl_list *pos, *tmp;
+	struct kms_region *r;
+	unsigned int i = 0;
+
+	vdispl_list_for_each_item(r, struct kms_region, link, &s->regions, pos, tmp) {
+		if (!r->on_plane || i >= s->num_layers)
+			continue;
+		s->layers[i].fb_id = r->shown ? r->fb_id : 0;
+		s->layers[i].rect = r->rect;
+		i++;
+	}
+	for (; i < s->num_layers; i++)
+		s->layers[i].fb_id = 0;
+	if (s->kms) {
+		s->kms->layers = s->layers;
+		s->kms->num_layers = s->num_layers;
+		/* The composition stays on screen as it is: nothing is copied for it. */
+		s->kms->keep_primary = !s->canvas_changed;
+	}
 }
 
 /*
@@ -103,7 +81,7 @@ static struct vdispl_picture canvas_picture(struct kms_screen *s)
  * A failure is retried from the loop, which completes the waiting flips:
  * done() never comes from inside an output op.
  */
-static void kick(struct kms_screen *s)
+void kms_screen_kick(struct kms_screen *s)
 {
 	struct vdispl_picture picture;
 	struct vdispl_list *pos, *tmp;
@@ -112,20 +90,35 @@ static void kick(struct kms_screen *s)
 
 	if (!s->on || s->flip_pending || !s->changed)
 		return;
-	compose(s);
+	if (s->canvas_changed)
+		compose(s);
+	set_layers(s);
 	picture = canvas_picture(s);
 	ret = s->display->impl->flip(s->display, &picture);
 	if (ret) {
 		if (!s->failure_logged)
-			vdispl_log_errno(ERROR, s->tag, ret, "flip of the composition (retried)");
+			vdispl_log_errno(ERROR, s->tag, ret, "commit of the layout (retried)");
 		s->failure_logged = true;
+		/*
+		 * A driver may take a guest's dma-buf, then refuse it on an
+		 * overlay: such framebuffers are copied from now on.
+		 */
+		vdispl_list_for_each_item(r, struct kms_region, link, &s->regions, pos, tmp) {
+			if (r->waiting && r->on_plane && r->fb_id && !kms_region_owns_fb(r, r->fb_id) &&
+			    ret == -EINVAL) {
+				kms_import_refused(&r->scanout, r->fb_id, ret);
+				r->fb_id = 0;
+			}
+		}
 		vdispl_loop_timer_arm(s->retry, RETRY_MS);
 		return;
 	}
 	s->failure_logged = false;
 	s->changed = false;
+	s->canvas_changed = false;
 	s->flip_pending = true;
 	vdispl_list_for_each_item(r, struct kms_region, link, &s->regions, pos, tmp) {
+		r->scanout.pending_fb = r->shown ? r->fb_id : 0;
 		r->in_flight |= r->waiting;
 		r->waiting = false;
 	}
@@ -161,11 +154,16 @@ static void screen_flip_done(void *data)
 
 	s->flip_pending = false;
 	vdispl_list_for_each_item(r, struct kms_region, link, &s->regions, pos, tmp) {
+		if (r->on_plane) {
+			r->scanout.shown_fb = s->on ? r->scanout.pending_fb : 0;
+			r->scanout.pending_fb = 0;
+			kms_import_reap(&r->scanout, false);
+		}
 		r->completing = r->in_flight;
 		r->in_flight = false;
 	}
 	complete_marked(s);
-	kick(s);
+	kms_screen_kick(s);
 }
 
 /* A flip failed: the waiting regions are done (unshown), then try again. */
@@ -183,7 +181,7 @@ static void screen_retry(void *data)
 		}
 	}
 	complete_marked(s);
-	kick(s);
+	kms_screen_kick(s);
 }
 
 /* ---- screens ---- */
@@ -194,7 +192,7 @@ static bool same_display(const struct kms_screen *s, const struct vdispl_output_
 	       !strcmp(s->drm_connector, cfg->drm_connector) && s->kms_legacy == cfg->kms_legacy;
 }
 
-static void screen_destroy(struct kms_screen *s)
+void kms_screen_destroy(struct kms_screen *s)
 {
 	vdispl_list_del(&s->link);
 	vdispl_output_destroy(s->display);
@@ -204,8 +202,51 @@ static void screen_destroy(struct kms_screen *s)
 	free(s);
 }
 
-/* The screen of the display @params->config names: shared, or made now. */
-static int screen_get(const struct vdispl_output_params *params, struct kms_screen **out)
+/* Whether a screen other than @self on its device uses @plane_id. */
+static bool plane_taken(const struct kms_screen *self, uint32_t plane_id)
+{
+	struct vdispl_list *pos, *tmp;
+	struct kms_screen *s;
+
+	vdispl_list_for_each_item(s, struct kms_screen, link, &screens, pos, tmp) {
+		for (unsigned int i = 0; s != self && i < s->num_layers; i++)
+			if (s->layers[i].plane_id == plane_id &&
+			    !strcmp(s->drm_device, self->drm_device))
+				return true;
+	}
+	return false;
+}
+
+/* The overlay planes of the display's CRTC that take XRGB8888, in the driver's order. */
+static void find_overlays(struct kms_screen *s)
+{
+	int fd = s->kms->dev->fd;
+	drmModePlaneRes *planes = drmModeGetPlaneResources(fd);
+	uint32_t crtc_bit = kms_crtc_bit(fd, s->kms->crtc_id);
+
+	for (uint32_t i = 0; planes && i < planes->count_planes && s->num_layers < KMS_MAX_OVERLAYS;
+	     i++) {
+		drmModePlane *plane = drmModeGetPlane(fd, planes->planes[i]);
+		struct kms_layer *l = &s->layers[s->num_layers];
+		bool xrgb = false;
+		uint32_t prop;
+		uint64_t type;
+
+		for (uint32_t f = 0; plane && f < plane->count_formats; f++)
+			xrgb |= plane->formats[f] == DRM_FORMAT_XRGB8888;
+		if (plane && xrgb && (plane->possible_crtcs & crtc_bit) &&
+		    kms_find_prop(fd, plane->plane_id, DRM_MODE_OBJECT_PLANE, "type", &prop, &type) &&
+		    type == DRM_PLANE_TYPE_OVERLAY && !plane_taken(s, plane->plane_id) &&
+		    !kms_plane_props_lookup(fd, plane->plane_id, &l->props)) {
+			l->plane_id = plane->plane_id;
+			s->num_layers++;
+		}
+		drmModeFreePlane(plane);
+	}
+	drmModeFreePlaneResources(planes);
+}
+
+int kms_screen_get(const struct vdispl_output_params *params, struct kms_screen **out)
 {
 	const struct vdispl_output_config *cfg = params->config;
 	struct vdispl_output_config display_cfg = *cfg;
@@ -261,68 +302,78 @@ static int screen_get(const struct vdispl_output_params *params, struct kms_scre
 		ret = -ENOMEM;
 		goto err;
 	}
+	s->kms = kms_output_atomic(s->display);
+	if (s->kms)
+		find_overlays(s);
 	vdispl_list_add(&screens, &s->link);
-	vdispl_log(INFO, s->tag, "a layout of %ux%u: guests' connectors composed in regions",
-		   s->canvas.width, s->canvas.height);
+	vdispl_log(INFO, s->tag, "a layout of %ux%u: %u overlay planes for regions, the others "
+		   "composed", s->canvas.width, s->canvas.height, s->num_layers);
 	*out = s;
 	return 0;
 err:
-	screen_destroy(s);
+	kms_screen_destroy(s);
 	return ret;
 }
 
-/* Link @r after every region of a z-order up to its own. */
-static void screen_insert(struct kms_screen *s, struct kms_region *r)
+/* Whether @s has an overlay for one more region. */
+static bool overlay_free(struct kms_screen *s)
+{
+	struct vdispl_list *pos, *tmp;
+	struct kms_region *r;
+	unsigned int used = 0;
+
+	vdispl_list_for_each_item(r, struct kms_region, link, &s->regions, pos, tmp)
+		used += r->on_plane;
+	return used < s->num_layers;
+}
+
+/* A region on a plane shows above every composed one: say when z-order says otherwise. */
+static void check_order(struct kms_screen *s, struct kms_region *r)
+{
+	struct vdispl_list *pos, *tmp;
+	struct kms_region *o;
+
+	vdispl_list_for_each_item(o, struct kms_region, link, &s->regions, pos, tmp) {
+		if (o->on_plane != r->on_plane && (r->on_plane ? o->z > r->z : r->z > o->z)) {
+			vdispl_log(WARN, r->base.tag,
+				   "z-order %u: regions on planes show above composed ones "
+				   "whatever their z-order (no overlay plane was left)", r->z);
+			return;
+		}
+	}
+}
+
+void kms_screen_add(struct kms_screen *s, struct kms_region *r)
 {
 	struct vdispl_list *pos;
 
+	r->on_plane = overlay_free(s);
 	vdispl_list_for_each(pos, &s->regions) {
 		if (vdispl_container_of(pos, struct kms_region, link)->z > r->z)
 			break;
 	}
 	vdispl_list_add(pos->prev, &r->link);
+	check_order(s, r);
 }
 
-/* ---- the output ops of a region ---- */
-
-/* Keep @picture's pixels, cut to the region; black where it is smaller. */
-static int take_picture(struct kms_region *r, struct vdispl_picture *picture)
+int kms_screen_turn_on(struct kms_screen *s)
 {
-	uint32_t x, y;
-
-	vdispl_picture_origin(picture, &x, &y);
-	if (picture->fb.width - x < r->pixels.width || picture->fb.height - y < r->pixels.height)
-		memset(r->pixels.data, 0, (size_t)r->pixels.stride * r->pixels.height);
-	return vdispl_picture_copy(picture, &r->pixels);
-}
-
-static int region_enable(struct vdispl_output *output, struct vdispl_picture *picture)
-{
-	struct kms_region *r = kms_region(output);
-	struct kms_screen *s = r->screen;
 	struct vdispl_picture canvas;
-	int ret = take_picture(r, picture);
+	struct vdispl_list *pos, *tmp;
+	struct kms_region *r;
+	int ret;
 
-	if (ret) {
-		vdispl_log_errno(ERROR, output->tag, ret, "copying the guest's picture");
-		return ret;
-	}
-	r->shown = true;
-	s->changed = true;
-	if (s->on) {
-		kick(s);
-		return 0;
-	}
-	/* The first region shown turns the display on: a blocking modeset. */
 	compose(s);
+	set_layers(s);
 	canvas = canvas_picture(s);
 	ret = s->display->impl->enable(s->display, &canvas);
-	if (ret) {
-		r->shown = false;
+	if (ret)
 		return ret;
-	}
 	s->on = true;
 	s->changed = false;
+	s->canvas_changed = false;
+	vdispl_list_for_each_item(r, struct kms_region, link, &s->regions, pos, tmp)
+		r->scanout.shown_fb = r->shown ? r->fb_id : 0;
 	return 0;
 }
 
@@ -339,118 +390,22 @@ static bool any_shown(struct kms_screen *s)
 	return false;
 }
 
-/* The region goes black; the display goes off with the last region shown. */
-static void region_hide(struct kms_region *r)
+void kms_screen_hide(struct kms_screen *s, struct kms_region *r)
 {
-	struct kms_screen *s = r->screen;
-
+	if (r->shown && !r->on_plane)
+		s->canvas_changed = true;
 	r->shown = false;
 	if (!s->on)
 		return;
 	if (any_shown(s)) {
 		s->changed = true;
-		kick(s);
+		kms_screen_kick(s);
 		return;
 	}
 	/* Blocking; a flip in flight still completes, through screen_flip_done(). */
 	s->display->impl->disable(s->display);
 	s->on = false;
-	/* Flips no composition will carry now are done from the loop, unshown. */
+	/* Flips no commit will carry now are done from the loop, unshown. */
 	vdispl_loop_timer_arm(s->retry, 1);
 }
 
-static void region_disable(struct vdispl_output *output)
-{
-	region_hide(kms_region(output));
-}
-
-static int region_flip(struct vdispl_output *output, struct vdispl_picture *picture)
-{
-	struct kms_region *r = kms_region(output);
-	int ret;
-
-	if (!r->shown || r->waiting || r->in_flight)
-		return -EBUSY;
-	ret = take_picture(r, picture);
-	if (ret) {
-		vdispl_log_errno(ERROR, output->tag, ret, "copying the guest's picture");
-		return ret;
-	}
-	r->waiting = true;
-	r->screen->changed = true;
-	kick(r->screen);
-	return 0;
-}
-
-static void region_snapshot(struct vdispl_output *output)
-{
-	struct vdispl_output *display = kms_region(output)->screen->display;
-
-	if (display->impl->snapshot)
-		display->impl->snapshot(display);
-}
-
-static void region_destroy(struct vdispl_output *output)
-{
-	struct kms_region *r = kms_region(output);
-	struct kms_screen *s = r->screen;
-
-	region_hide(r);
-	vdispl_list_del(&r->link);
-	if (vdispl_list_empty(&s->regions))
-		screen_destroy(s);
-	free(r->pixels.data);
-	free(r);
-}
-
-static const struct vdispl_output_impl region_impl = {
-	.name = "kms-layout",
-	.enable = region_enable,
-	.disable = region_disable,
-	.flip = region_flip,
-	.snapshot = region_snapshot,
-	.destroy = region_destroy,
-};
-
-int vdispl_kms_region_create(const struct vdispl_output_params *params, struct vdispl_output **out)
-{
-	const struct vdispl_output_config *cfg = params->config;
-	struct kms_region *r = calloc(1, sizeof(*r));
-	struct kms_screen *s;
-	uint32_t width = cfg->size.width ? cfg->size.width : params->width;
-	uint32_t height = cfg->size.height ? cfg->size.height : params->height;
-	int ret;
-
-	if (!r)
-		return -ENOMEM;
-	vdispl_output_init(&r->base, &region_impl, params);
-	r->x = cfg->position.x;
-	r->y = cfg->position.y;
-	r->z = cfg->z_order;
-	r->pixels = (struct vdispl_pixels){
-		.width = width,
-		.height = height,
-		.stride = width * 4,
-		.fourcc = DRM_FORMAT_XRGB8888,
-	};
-	r->pixels.data = calloc(height, (size_t)width * 4);
-	if (!r->pixels.data) {
-		free(r);
-		return -ENOMEM;
-	}
-	ret = screen_get(params, &s);
-	if (ret) {
-		free(r->pixels.data);
-		free(r);
-		return ret;
-	}
-	r->screen = s;
-	screen_insert(s, r);
-	if (r->x >= s->canvas.width || r->y >= s->canvas.height)
-		vdispl_log(WARN, r->base.tag, "region at %u,%u is off the %ux%u display: not shown",
-			   r->x, r->y, s->canvas.width, s->canvas.height);
-	vdispl_log(INFO, r->base.tag, "region %ux%u at %u,%u, z-order %u, on %s", width, height,
-		   r->x, r->y, r->z, s->tag);
-	*out = &r->base;
-	return 0;
-}

@@ -11,7 +11,7 @@
 
 #include "backend/edid.h"
 #include "backend/output/kms/kms-output.h"
-#include "backend/output/kms/kms-screen.h"
+#include "backend/output/kms/kms-layout.h"
 #include "backend/output/kms/kms.h"
 #include "common/log.h"
 
@@ -20,6 +20,13 @@ static const struct vdispl_output_impl kms_impl;
 static struct kms_output *kms_output(struct vdispl_output *output)
 {
 	return output->impl == &kms_impl ? (struct kms_output *)output : NULL;
+}
+
+struct kms_output *kms_output_atomic(struct vdispl_output *output)
+{
+	struct kms_output *k = kms_output(output);
+
+	return k && k->dev->atomic ? k : NULL;
 }
 
 /* ---- finding a connector, CRTC and primary plane ---- */
@@ -118,7 +125,7 @@ uint32_t kms_prop_id(int fd, uint32_t object, uint32_t type, const char *name)
 	return kms_find_prop(fd, object, type, name, &id, &value) ? id : 0;
 }
 
-static bool is_primary_plane(int fd, uint32_t plane_id)
+bool kms_plane_is_primary(int fd, uint32_t plane_id)
 {
 	uint32_t id;
 	uint64_t type;
@@ -149,12 +156,27 @@ static int find_primary_plane(struct kms_output *k)
 		drmModePlane *plane = drmModeGetPlane(fd, planes->planes[i]);
 
 		if (plane && (plane->possible_crtcs & crtc_bit) &&
-		    is_primary_plane(fd, plane->plane_id))
+		    kms_plane_is_primary(fd, plane->plane_id))
 			k->plane_id = plane->plane_id;
 		drmModeFreePlane(plane);
 	}
 	drmModeFreePlaneResources(planes);
 	return k->plane_id ? 0 : -ENODEV;
+}
+
+int kms_plane_props_lookup(int fd, uint32_t plane_id, struct kms_plane_props *p)
+{
+	p->fb_id = kms_prop_id(fd, plane_id, DRM_MODE_OBJECT_PLANE, "FB_ID");
+	p->crtc_id = kms_prop_id(fd, plane_id, DRM_MODE_OBJECT_PLANE, "CRTC_ID");
+	p->src_x = kms_prop_id(fd, plane_id, DRM_MODE_OBJECT_PLANE, "SRC_X");
+	p->src_y = kms_prop_id(fd, plane_id, DRM_MODE_OBJECT_PLANE, "SRC_Y");
+	p->src_w = kms_prop_id(fd, plane_id, DRM_MODE_OBJECT_PLANE, "SRC_W");
+	p->src_h = kms_prop_id(fd, plane_id, DRM_MODE_OBJECT_PLANE, "SRC_H");
+	p->crtc_x = kms_prop_id(fd, plane_id, DRM_MODE_OBJECT_PLANE, "CRTC_X");
+	p->crtc_y = kms_prop_id(fd, plane_id, DRM_MODE_OBJECT_PLANE, "CRTC_Y");
+	p->crtc_w = kms_prop_id(fd, plane_id, DRM_MODE_OBJECT_PLANE, "CRTC_W");
+	p->crtc_h = kms_prop_id(fd, plane_id, DRM_MODE_OBJECT_PLANE, "CRTC_H");
+	return p->fb_id && p->crtc_id && p->src_w && p->crtc_w ? 0 : -ENODEV;
 }
 
 static int lookup_props(struct kms_output *k)
@@ -165,20 +187,9 @@ static int lookup_props(struct kms_output *k)
 	p->crtc_mode_id = kms_prop_id(fd, k->crtc_id, DRM_MODE_OBJECT_CRTC, "MODE_ID");
 	p->crtc_active = kms_prop_id(fd, k->crtc_id, DRM_MODE_OBJECT_CRTC, "ACTIVE");
 	p->conn_crtc_id = kms_prop_id(fd, k->connector_id, DRM_MODE_OBJECT_CONNECTOR, "CRTC_ID");
-	p->plane_fb_id = kms_prop_id(fd, k->plane_id, DRM_MODE_OBJECT_PLANE, "FB_ID");
-	p->plane_crtc_id = kms_prop_id(fd, k->plane_id, DRM_MODE_OBJECT_PLANE, "CRTC_ID");
-	p->plane_src_x = kms_prop_id(fd, k->plane_id, DRM_MODE_OBJECT_PLANE, "SRC_X");
-	p->plane_src_y = kms_prop_id(fd, k->plane_id, DRM_MODE_OBJECT_PLANE, "SRC_Y");
-	p->plane_src_w = kms_prop_id(fd, k->plane_id, DRM_MODE_OBJECT_PLANE, "SRC_W");
-	p->plane_src_h = kms_prop_id(fd, k->plane_id, DRM_MODE_OBJECT_PLANE, "SRC_H");
-	p->plane_crtc_x = kms_prop_id(fd, k->plane_id, DRM_MODE_OBJECT_PLANE, "CRTC_X");
-	p->plane_crtc_y = kms_prop_id(fd, k->plane_id, DRM_MODE_OBJECT_PLANE, "CRTC_Y");
-	p->plane_crtc_w = kms_prop_id(fd, k->plane_id, DRM_MODE_OBJECT_PLANE, "CRTC_W");
-	p->plane_crtc_h = kms_prop_id(fd, k->plane_id, DRM_MODE_OBJECT_PLANE, "CRTC_H");
-	if (!p->crtc_mode_id || !p->crtc_active || !p->conn_crtc_id || !p->plane_fb_id ||
-	    !p->plane_crtc_id || !p->plane_src_w || !p->plane_crtc_w)
+	if (!p->crtc_mode_id || !p->crtc_active || !p->conn_crtc_id)
 		return -ENODEV;
-	return 0;
+	return kms_plane_props_lookup(fd, k->plane_id, &p->plane);
 }
 
 /*
@@ -297,26 +308,21 @@ static int buffers_create(struct kms_output *k)
 
 /* ---- commits ---- */
 
-/* What of a framebuffer the plane shows, and where: whole pixels. */
-struct plane_rect {
-	uint32_t src_x, src_y, w, h;
-};
-
 /* The whole mode, from a buffer of the mode's size (the copy path). */
-static struct plane_rect full_mode(const struct kms_output *k)
+static struct kms_plane_rect full_mode(const struct kms_output *k)
 {
-	return (struct plane_rect){ 0, 0, k->mode.hdisplay, k->mode.vdisplay };
+	return (struct kms_plane_rect){ 0, 0, k->mode.hdisplay, k->mode.vdisplay, 0, 0 };
 }
 
 /* The visible part of a guest framebuffer, clipped to the mode. */
-static struct plane_rect visible_part(const struct kms_output *k,
+static struct kms_plane_rect visible_part(const struct kms_output *k,
 				      const struct vdispl_picture *picture)
 {
-	struct plane_rect r;
+	struct kms_plane_rect r;
 	uint32_t x, y;
 
 	vdispl_picture_origin(picture, &x, &y);
-	r = (struct plane_rect){ x, y, picture->fb.width - x, picture->fb.height - y };
+	r = (struct kms_plane_rect){ x, y, picture->fb.width - x, picture->fb.height - y, 0, 0 };
 
 	if (r.w > k->mode.hdisplay)
 		r.w = k->mode.hdisplay;
@@ -325,7 +331,25 @@ static struct plane_rect visible_part(const struct kms_output *k,
 	return r;
 }
 
-static int atomic_commit(struct kms_output *k, uint32_t fb_id, const struct plane_rect *r,
+/* Plane @plane_id shows @r of @fb_id on @crtc_id (0: the plane is off). */
+static void add_plane(drmModeAtomicReq *req, uint32_t plane_id, const struct kms_plane_props *p,
+		      uint32_t crtc_id, uint32_t fb_id, const struct kms_plane_rect *r)
+{
+	drmModeAtomicAddProperty(req, plane_id, p->fb_id, fb_id);
+	drmModeAtomicAddProperty(req, plane_id, p->crtc_id, fb_id ? crtc_id : 0);
+	if (!fb_id)
+		return;
+	drmModeAtomicAddProperty(req, plane_id, p->src_x, (uint64_t)r->src_x << 16);
+	drmModeAtomicAddProperty(req, plane_id, p->src_y, (uint64_t)r->src_y << 16);
+	drmModeAtomicAddProperty(req, plane_id, p->src_w, (uint64_t)r->w << 16);
+	drmModeAtomicAddProperty(req, plane_id, p->src_h, (uint64_t)r->h << 16);
+	drmModeAtomicAddProperty(req, plane_id, p->crtc_x, r->x);
+	drmModeAtomicAddProperty(req, plane_id, p->crtc_y, r->y);
+	drmModeAtomicAddProperty(req, plane_id, p->crtc_w, r->w);
+	drmModeAtomicAddProperty(req, plane_id, p->crtc_h, r->h);
+}
+
+static int atomic_commit(struct kms_output *k, uint32_t fb_id, const struct kms_plane_rect *r,
 			 bool modeset, uint32_t flags)
 {
 	drmModeAtomicReq *req = drmModeAtomicAlloc();
@@ -340,17 +364,12 @@ static int atomic_commit(struct kms_output *k, uint32_t fb_id, const struct plan
 		drmModeAtomicAddProperty(req, k->crtc_id, p->crtc_active, fb_id ? 1 : 0);
 		flags |= DRM_MODE_ATOMIC_ALLOW_MODESET;
 	}
-	drmModeAtomicAddProperty(req, k->plane_id, p->plane_fb_id, fb_id);
-	drmModeAtomicAddProperty(req, k->plane_id, p->plane_crtc_id, fb_id ? k->crtc_id : 0);
-	if (fb_id) {
-		drmModeAtomicAddProperty(req, k->plane_id, p->plane_src_x, (uint64_t)r->src_x << 16);
-		drmModeAtomicAddProperty(req, k->plane_id, p->plane_src_y, (uint64_t)r->src_y << 16);
-		drmModeAtomicAddProperty(req, k->plane_id, p->plane_src_w, (uint64_t)r->w << 16);
-		drmModeAtomicAddProperty(req, k->plane_id, p->plane_src_h, (uint64_t)r->h << 16);
-		drmModeAtomicAddProperty(req, k->plane_id, p->plane_crtc_x, 0);
-		drmModeAtomicAddProperty(req, k->plane_id, p->plane_crtc_y, 0);
-		drmModeAtomicAddProperty(req, k->plane_id, p->plane_crtc_w, r->w);
-		drmModeAtomicAddProperty(req, k->plane_id, p->plane_crtc_h, r->h);
+	add_plane(req, k->plane_id, &p->plane, k->crtc_id, fb_id, r);
+	/* The layers go with the primary: off when it is. */
+	for (unsigned int i = 0; i < k->num_layers; i++) {
+		const struct kms_layer *l = &k->layers[i];
+
+		add_plane(req, l->plane_id, &l->props, k->crtc_id, fb_id ? l->fb_id : 0, &l->rect);
 	}
 	ret = drmModeAtomicCommit(k->dev->fd, req, flags,
 				  vdispl_kms_device_flip_token(k->dev, k->crtc_id)) < 0
@@ -361,7 +380,7 @@ static int atomic_commit(struct kms_output *k, uint32_t fb_id, const struct plan
 }
 
 /* Set the mode showing @fb_id (0: off). Blocking. */
-static int modeset(struct kms_output *k, uint32_t fb_id, const struct plane_rect *r)
+static int modeset(struct kms_output *k, uint32_t fb_id, const struct kms_plane_rect *r)
 {
 	if (k->dev->atomic) {
 		if (!k->mode_blob &&
@@ -376,7 +395,7 @@ static int modeset(struct kms_output *k, uint32_t fb_id, const struct plane_rect
 }
 
 /* Have @fb_id shown at the next vblank, with an event when it is. */
-static int page_flip(struct kms_output *k, uint32_t fb_id, const struct plane_rect *r)
+static int page_flip(struct kms_output *k, uint32_t fb_id, const struct kms_plane_rect *r)
 {
 	if (k->dev->atomic)
 		return atomic_commit(k, fb_id, r, false,
@@ -401,7 +420,7 @@ static void try_made_up_mode(struct kms_output *k)
 	drmModeModeInfo old = k->mode, mode = { 0 };
 	struct kms_buffer test = { 0 };
 	struct vdispl_cvt_mode cvt;
-	struct plane_rect r;
+	struct kms_plane_rect r;
 	int ret;
 
 	if (vdispl_cvt_rb_mode(k->base.width, k->base.height, 60, &cvt))
@@ -457,7 +476,7 @@ static int copy_to_back(struct kms_output *k, struct vdispl_picture *picture, ui
 		if (ret)
 			return ret;
 	}
-	back = &k->buffers[k->shown_fb == k->buffers[0].fb_id];
+	back = &k->buffers[k->scanout.shown_fb == k->buffers[0].fb_id];
 	dst = (struct vdispl_pixels){
 		.data = back->map,
 		.stride = back->pitch,
@@ -477,17 +496,25 @@ static int copy_to_back(struct kms_output *k, struct vdispl_picture *picture, ui
 static int show(struct kms_output *k, struct vdispl_picture *picture, bool enable,
 		uint32_t *shown)
 {
-	struct plane_rect full = full_mode(k), part = visible_part(k, picture);
-	uint32_t fb_id = kms_import_fb(k, picture);
+	struct kms_plane_rect full = full_mode(k), part = visible_part(k, picture);
+	uint32_t fb_id;
 	int ret;
 
+	/* Only the layers change (a layout's regions on planes of their own). */
+	if (!enable && k->keep_primary && k->scanout.shown_fb) {
+		ret = page_flip(k, k->scanout.shown_fb, &full);
+		if (!ret)
+			*shown = k->scanout.shown_fb;
+		return ret;
+	}
+	fb_id = kms_import_fb(&k->scanout, picture);
 	if (fb_id) {
 		ret = enable ? modeset(k, fb_id, &part) : page_flip(k, fb_id, &part);
 		if (!ret) {
 			*shown = fb_id;
 			return 0;
 		}
-		kms_import_refused(k, fb_id, ret);
+		kms_import_refused(&k->scanout, fb_id, ret);
 	}
 	ret = copy_to_back(k, picture, &fb_id);
 	if (!ret)
@@ -507,10 +534,10 @@ static void kms_flip_done(void *data)
 		return;
 	k->flip_pending = false;
 	/* Turned off meanwhile: the flip is done, but nothing is shown. */
-	k->shown_fb = k->enabled ? k->pending_fb : 0;
-	k->pending_fb = 0;
+	k->scanout.shown_fb = k->enabled ? k->scanout.pending_fb : 0;
+	k->scanout.pending_fb = 0;
 	k->flips++;
-	kms_import_reap(k, false);
+	kms_import_reap(&k->scanout, false);
 	if (k->capture_requested) {
 		k->capture_requested = false;
 		kms_writeback_capture(k);
@@ -525,7 +552,7 @@ static int kms_flip(struct vdispl_output *output, struct vdispl_picture *picture
 
 	if (!k->enabled || k->flip_pending)
 		return -EBUSY;
-	ret = show(k, picture, false, &k->pending_fb);
+	ret = show(k, picture, false, &k->scanout.pending_fb);
 	if (ret) {
 		vdispl_log_errno(ERROR, output->tag, ret, "page flip on %s", k->connector_name);
 		return ret;
@@ -548,14 +575,14 @@ static int kms_enable(struct vdispl_output *output, struct vdispl_picture *pictu
 	 */
 	if (k->enabled && k->dev->atomic)
 		return kms_flip(output, picture);
-	ret = show(k, picture, true, &k->shown_fb);
+	ret = show(k, picture, true, &k->scanout.shown_fb);
 	if (ret) {
 		vdispl_log_errno(ERROR, output->tag, ret, "modeset of %s to %ux%u", k->connector_name,
 				 k->mode.hdisplay, k->mode.vdisplay);
 		return ret;
 	}
 	k->enabled = true;
-	kms_import_reap(k, false);
+	kms_import_reap(&k->scanout, false);
 	return 0;
 }
 
@@ -571,14 +598,14 @@ static void kms_disable(struct vdispl_output *output)
 	if (ret)
 		vdispl_log_errno(WARN, output->tag, ret, "turning %s off", k->connector_name);
 	k->enabled = false;
-	k->shown_fb = 0;
-	kms_import_reap(k, false);
+	k->scanout.shown_fb = 0;
+	kms_import_reap(&k->scanout, false);
 }
 
 
 static void kms_forget(struct vdispl_output *output, uint64_t key)
 {
-	kms_import_forget(kms_output(output), key);
+	kms_import_forget(&kms_output(output)->scanout, key);
 }
 
 static void kms_snapshot(struct vdispl_output *output)
@@ -602,7 +629,7 @@ static void kms_destroy(struct vdispl_output *output)
 
 	kms_disable(output);
 	/* Nothing is on screen: every imported framebuffer can go. */
-	kms_import_reap(k, true);
+	kms_import_reap(&k->scanout, true);
 	vdispl_kms_device_release(k->dev, k->crtc_id);
 	buffers_destroy(k);
 	if (k->mode_blob)
@@ -633,11 +660,13 @@ int vdispl_kms_output_create(const struct vdispl_output_params *params, struct v
 	k = calloc(1, sizeof(*k));
 	if (!k)
 		return -ENOMEM;
-	vdispl_list_init(&k->imports);
+	vdispl_list_init(&k->scanout.imports);
+	k->scanout.tag = k->base.tag;
 	vdispl_output_init(&k->base, &kms_impl, params);
 	ret = vdispl_kms_device_get(cfg->drm_device, cfg->kms_legacy, params->loop, &k->dev);
 	if (ret)
 		goto err_device;
+	k->scanout.dev = k->dev;
 	ret = pick_connector(k, cfg->drm_connector);
 	if (ret)
 		goto err_connector;

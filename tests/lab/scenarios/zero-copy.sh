@@ -8,23 +8,12 @@ mkdir -p /tmp/shots
 printf '[backend]\noutput = kms\ndrm-device = /dev/dri/%s\npng-dir = /tmp/shots\n' "$vkms" \
     >/lab/backend.ini
 
-# capture NAME: SIGUSR2, then the writeback PNG, sent to the host as NAME.png.
-capture() {
-    rm -f /tmp/shots/*
-    kill -USR2 "$LAB_BACKEND_PID"
-    lab_wait_file '/tmp/shots/*-writeback.png' 10
-    lab_result "$1-png" "$(ls /tmp/shots | tr '\n' ' ')"
-    for png in /tmp/shots/*-writeback.png; do
-        [ -e "$png" ] && lab_send_file "$1.png" "$png"
-    done
-}
-
 lab_start_backend
 lab_create_guest
 lab_wait_guest guest "@@GUEST-CMD-DONE" 600
 sleep 1
 lab_result shown "$(lab_backend_status | tr ' ' ',')"
-capture first
+lab_capture_writeback first
 if rmmod vdispl_dmabuf 2>/dev/null; then
     lab_result rmmod-while-exported unloaded
 else
@@ -41,7 +30,7 @@ lab_backend_alive && lab_result backend-alive yes
 lab_create_guest /lab/guest2.cfg
 lab_wait_guest guest2 "@@GUEST-CMD-DONE" 300
 sleep 1
-capture second
+lab_capture_writeback second
 lab_result second "$(lab_backend_status | tr ' ' ',')"
 lab_result kernel-trouble "$(lab_kernel_trouble)"
 lab_result xen-trouble "$(lab_xen_trouble)"

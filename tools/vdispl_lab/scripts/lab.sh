@@ -297,6 +297,20 @@ lab_wait_guest() {
     done
 }
 
+# lab_capture_writeback NAME: SIGUSR2 to the backend, whose png-dir must be
+# /tmp/shots, then the writeback PNG of its KMS output sent to the host as
+# NAME.png; what the backend wrote is result NAME-png.
+lab_capture_writeback() {
+    mkdir -p /tmp/shots
+    rm -f /tmp/shots/*
+    kill -USR2 "$LAB_BACKEND_PID"
+    lab_wait_file '/tmp/shots/*-writeback.png' 10
+    lab_result "$1-png" "$(ls /tmp/shots | tr '\n' ' ')"
+    for png in /tmp/shots/*-writeback.png; do
+        [ -e "$png" ] && lab_send_file "$1.png" "$png"
+    done
+}
+
 # lab_shot NAME: the host saves screendumps of every display as NAME-head<N>.png.
 lab_shot() {
     lab_msg "@@SHOT $1"
