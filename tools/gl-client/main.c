@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * vdispl-gl-client: the guest test picture rendered with OpenGL ES through
- * Mesa's GBM and EGL on the first connected connector, shown with page
+ * Mesa's GBM and EGL on a connector (the first connected one), shown with page
  * flips. What a GL compositor or kiosk in a guest does, and with no
  * environment variables: Mesa must find the device and its driver itself
  * (llvmpipe in a guest without a GPU).
@@ -33,22 +33,27 @@ enum { EXIT_OK = 0, EXIT_FLIPS_LOST = 1, EXIT_SETUP = 2 };
 struct options {
 	const char *device;
 	uint32_t frames;
+	int connector; /* index among the device's connectors; -1: the first connected */
 	bool keep;
 };
 
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: " PROG " [--device PATH] [--frames N] [--keep] [--help]\n"
+		"Usage: " PROG " [--device PATH] [--connector I] [--frames N] [--keep]\n"
+		"                        [--help]\n"
 		"\n"
-		"Render test picture 0 with OpenGL ES (GBM + EGL) on the first connected\n"
-		"connector, set its preferred mode, then render pictures 1..N and show\n"
-		"each with a page flip, waiting for its event.\n"
+		"Render test picture 0 with OpenGL ES (GBM + EGL) on a connector, set its\n"
+		"preferred mode, then render pictures 1..N and show each with a page\n"
+		"flip, waiting for its event.\n"
 		"\n"
 		"  --device PATH   DRM device (default /dev/dri/card0)\n"
+		"  --connector I   the device's connector I, counted from 0 (default: the\n"
+		"                  first connected one)\n"
 		"  --frames N      number of flips (default 60)\n"
 		"  --keep          leave the last picture on screen: a child process keeps\n"
-		"                  the device open until it is killed\n"
+		"                  the device open until it is killed (not as DRM master,\n"
+		"                  so another client can use the other connectors)\n"
 		"\n"
 		"Output on stdout:\n"
 		"  " PROG ": device <path>: driver <name>, bus <bus or error>\n"
@@ -65,6 +70,7 @@ static int parse_options(int argc, char **argv, struct options *opt)
 	static const struct option longopts[] = {
 		{ "device", required_argument, NULL, 'd' },
 		{ "frames", required_argument, NULL, 'f' },
+		{ "connector", required_argument, NULL, 'c' },
 		{ "keep", no_argument, NULL, 'k' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -83,6 +89,16 @@ static int parse_options(int argc, char **argv, struct options *opt)
 				return -1;
 			}
 			break;
+		case 'c': {
+			uint32_t index;
+
+			if (tool_parse_u32(optarg, &index) || index > 63) {
+				fprintf(stderr, PROG ": --connector wants 0 to 63, not '%s'\n", optarg);
+				return -1;
+			}
+			opt->connector = (int)index;
+			break;
+		}
 		case 'k':
 			opt->keep = true;
 			break;
@@ -176,7 +192,7 @@ static bool wait_flip(int fd, bool *waiting)
 
 int main(int argc, char **argv)
 {
-	struct options opt = { .device = "/dev/dri/card0", .frames = 60 };
+	struct options opt = { .device = "/dev/dri/card0", .frames = 60, .connector = -1 };
 	struct gl_render r;
 	struct client_pick out = { 0 };
 	struct gbm_bo *front, *next;
@@ -194,7 +210,7 @@ int main(int argc, char **argv)
 		return EXIT_SETUP;
 	}
 	describe_device(fd, opt.device);
-	if (client_pick_output(fd, -1, PROG, &out))
+	if (client_pick_output(fd, opt.connector, PROG, &out))
 		return EXIT_SETUP;
 	printf(PROG ": connector %s %ux%u crtc %" PRIu32 "\n", out.name, out.mode.hdisplay,
 	       out.mode.vdisplay, out.crtc_id);
@@ -249,8 +265,15 @@ int main(int argc, char **argv)
 	       events, out.mode.hdisplay, out.mode.vdisplay);
 
 	if (opt.keep && status != EXIT_SETUP) {
-		pid_t pid = client_keep_open_files();
+		pid_t pid;
 
+		/*
+		 * The picture stays, and the next client (on another connector)
+		 * may become DRM master and set its own mode.
+		 */
+		if (drmDropMaster(fd))
+			fprintf(stderr, PROG ": --keep: dropping DRM master: %s\n", strerror(errno));
+		pid = client_keep_open_files();
 		if (pid > 0) {
 			fprintf(stderr, PROG ": --keep: process %ld keeps %s open; kill it to "
 				"release the display\n", (long)pid, opt.device);
