@@ -30,7 +30,7 @@ def qemu_binary():
 
 class Machine:
     def __init__(self, out_dir, xen, dom0_kernel, dom0_initrd, heads=1,
-                 dom0_memory_mb=DOM0_MEMORY_MB):
+                 dom0_memory_mb=DOM0_MEMORY_MB, guests_memory_mb=GUESTS_MEMORY_MB, vnc=None):
         self.out_dir = out_dir
         self.heads = heads
         self.proc = None
@@ -56,7 +56,7 @@ class Machine:
             # with nested paging (npt) Xen offers hap, which PVH guests need
             # (Debian's Xen has no shadow paging).
             "-cpu", "qemu64,+svm,+npt",
-            "-m", "%dM" % (dom0_memory_mb + GUESTS_MEMORY_MB),
+            "-m", "%dM" % (dom0_memory_mb + max(guests_memory_mb, GUESTS_MEMORY_MB)),
             "-smp", "2",
             "-display", "none",
             "-vga", "none",
@@ -74,6 +74,9 @@ class Machine:
         # QEMU's edu device: a real DMA master for the zero-copy DMA proof
         # (tests/kernel/edu-check), its DMA addresses unclamped.
         self.cmd += ["-device", "edu,bus=pcie.0,addr=0x1e,dma_mask=0xffffffffffffffff"]
+        # Dom0's first display for people to watch (VNC display @vnc: port 5900 + @vnc).
+        if vnc is not None:
+            self.cmd += ["-vnc", "127.0.0.1:%d" % vnc]
         for head in range(heads):
             # Fixed PCI slots, so Dom0 enumerates head N as /dev/dri/cardN.
             # Modes up to 2560x1600, and VRAM for two buffers of that.

@@ -153,13 +153,17 @@ class Session:
     @dom0_root_files; with their libraries if ELF) and host programs for its
     /usr/bin (@domu_programs, @dom0_programs). The guest runs @domu_cmd;
     Dom0 runs @dom0_cmd, if given, in the background from just before the
-    scenario's first backend to the end (lab.sh's lab_start_dom0_cmd)."""
+    scenario's first backend to the end (lab.sh's lab_start_dom0_cmd).
+    @extra_guests are more guests of the same image, as (name, connectors,
+    kernel_args): their configs are /lab/<name>.cfg, for the scenario to
+    create. @vnc shows Dom0's first display on VNC display @vnc of
+    127.0.0.1, for people to watch."""
 
     def __init__(self, out_dir, backend, client, connectors, domu_cmd, scenario,
                  domu_files=(), domu_pkgs=(), dom0_files=None, dom0_programs=(),
                  domu_programs=(), shot_every=None, timeout=DEFAULT_TIMEOUT, echo=print,
                  frontend="mainline", guest_type="pv", dom0_pkgs=(), dom0_root_files=(),
-                 dom0_cmd=None):
+                 dom0_cmd=None, extra_guests=(), vnc=None):
         self.out_dir = os.path.abspath(out_dir)
         self.backend = backend
         self.client = client
@@ -179,6 +183,8 @@ class Session:
         self.echo = echo
         self.frontend = frontend
         self.guest_type = guest_type
+        self.extra_guests = list(extra_guests)
+        self.vnc = vnc
 
     def _packages(self, names, whose):
         if not names:
@@ -188,7 +194,7 @@ class Session:
         return images.PackagesArchive(names)
 
     def _build_images(self, work):
-        """(Dom0Base, Dom0's initramfs, Dom0's memory in MiB)"""
+        """(Dom0Base, Dom0's initramfs, Dom0's memory in MiB, the guests' in MiB)"""
         self.echo("lab: preparing Dom0 image (Xen %s, Debian packages)" % images.XEN_VERSION)
         dom0 = images.Dom0Base()
         self.echo("lab: preparing guest image")
@@ -213,9 +219,14 @@ class Session:
             raise LabError("the guest's image is %d MiB: Dom0 (1 GiB) carries it in its own "
                            "initramfs and cannot unpack more than %d MiB of it; put fewer "
                            "packages into the guest" % (size_mb, DOM0_IMAGE_LIMIT_MB))
-        files = {"lab/guest.cfg": guest_cfg(self.connectors, memory=guest_memory_mb(packages),
+        memory = guest_memory_mb(packages)
+        files = {"lab/guest.cfg": guest_cfg(self.connectors, memory=memory,
                                             guest_type=self.guest_type),
                  "lab/backend.ini": backend_ini(self.connectors)}
+        for name, connectors, kernel_args in self.extra_guests:
+            files["lab/%s.cfg" % name] = guest_cfg(connectors, name=name, memory=memory,
+                                                   kernel_args=kernel_args,
+                                                   guest_type=self.guest_type)
         files.update(self.dom0_files)
         dom0_initrd = overlay.dom0_initrd(dom0, work, self.backend, self.scenario,
                                           guest_initrd, files, self.dom0_programs,
@@ -225,7 +236,8 @@ class Session:
             self.echo("lab: Dom0's image is %d MiB (its packages unpack to %d MiB); Dom0 gets "
                       "%d MiB" % (os.path.getsize(dom0_initrd) >> 20,
                                   dom0_packages.unpacked_size >> 20, dom0_memory))
-        return dom0, dom0_initrd, dom0_memory
+        # Xen's own share of each guest, and room to spare.
+        return dom0, dom0_initrd, dom0_memory, (memory + 64) * (1 + len(self.extra_guests)) + 256
 
     def run(self):
         os.makedirs(self.out_dir, exist_ok=True)
@@ -238,11 +250,18 @@ class Session:
         old_term = signal.signal(signal.SIGTERM, _terminate)
         machine = None
         try:
-            dom0, dom0_initrd, dom0_memory = self._build_images(work)
+            dom0, dom0_initrd, dom0_memory, guests_memory = self._build_images(work)
             machine = Machine(self.out_dir, dom0.xen, dom0.kernel.vmlinuz, dom0_initrd,
-                              heads=len(self.connectors), dom0_memory_mb=dom0_memory)
+                              heads=len(self.connectors), dom0_memory_mb=dom0_memory,
+                              guests_memory_mb=guests_memory, vnc=self.vnc)
             self.echo("lab: booting Xen under QEMU (software emulation)")
             machine.start()
+            if self.vnc is not None:
+                self.echo("lab: watch Dom0's screen live with a VNC viewer on 127.0.0.1:%d "
+                          "(port %d); from another machine: ssh -L %d:127.0.0.1:%d <this host>, "
+                          "then the viewer on localhost:%d"
+                          % (self.vnc, 5900 + self.vnc, 5900 + self.vnc, 5900 + self.vnc,
+                             5900 + self.vnc))
             self._serve(machine, result)
         except (LabError, _Stop, KeyboardInterrupt) as e:
             result.failure = str(e) or e.__class__.__name__
