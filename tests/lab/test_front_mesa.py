@@ -8,6 +8,8 @@ they depend on (--domu-pkg), LLVM included."""
 
 import re
 
+import labtest
+
 FRONTENDS = ("vdispl",)
 
 PACKAGES = ["libegl1", "libegl-mesa0", "libgles2", "libgbm1", "libgl1-mesa-dri"]
@@ -22,8 +24,9 @@ drm-device = /dev/dri/card1
 [*/id0]
 output = wayland
 """
-# Frames on connector 1 (KMS), then on connector 0 (Wayland).
-FRAMES = (30, 20)
+# Frames on connector 1 (KMS: long enough for two screendumps a second
+# apart while it runs), then on connector 0 (Wayland).
+FRAMES = (90, 20)
 # Mesa reads these; the guest must need none of them.
 CMD = """
 echo "@@MESA-ENV $(env | grep -c -E '^(LIBGL|MESA|EGL|GBM|GALLIUM)_')"
@@ -66,3 +69,16 @@ def run(lab):
     lab.ok(found, "front-mesa: weston's screen shows the GL client's frame %d in a window, "
            "every pixel equal (the Wayland output)" % FRAMES[1], message)
     lab.echo("front-mesa: %s" % message)
+    # The picture moves, and is not black, while Mesa renders.
+    shots = [r.file("moving-%d-head1.png" % i) for i in (1, 2)]
+    try:
+        pictures = [labtest.read_png(path)[2] for path in shots]
+    except (OSError, ValueError) as e:
+        lab.ok(False, "front-mesa: two screendumps while the GL client renders", str(e))
+        return
+    lit = [sum(n for c, n in labtest.colours(rows).items() if c != (0, 0, 0))
+           for rows in pictures]
+    moved = labtest.pixels_differing(*pictures)
+    lab.ok(min(lit) > 0 and moved > 0,
+           "front-mesa: the GL client's picture moves on Dom0's display (%d pixels changed in "
+           "a second, %d and %d pixels not black)" % (moved, lit[0], lit[1]))
