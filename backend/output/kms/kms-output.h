@@ -124,8 +124,8 @@ uint32_t kms_crtc_bit(int fd, uint32_t crtc_id);
 
 /* The atomic properties of @plane_id. Returns 0, or -ENODEV if it lacks some. */
 int kms_plane_props_lookup(int fd, uint32_t plane_id, struct kms_plane_props *p);
-/* Whether @plane_id is a primary plane. */
-bool kms_plane_is_primary(int fd, uint32_t plane_id);
+/* Whether @plane_id is of @type (DRM_PLANE_TYPE_PRIMARY, _OVERLAY, _CURSOR). */
+bool kms_plane_is(int fd, uint32_t plane_id, uint64_t type);
 
 /*
  * kms-import.c: the framebuffer showing @picture's dma-buf as it is, or 0

@@ -229,14 +229,12 @@ static void find_overlays(struct kms_screen *s)
 		drmModePlane *plane = drmModeGetPlane(fd, planes->planes[i]);
 		struct kms_layer *l = &s->layers[s->num_layers];
 		bool xrgb = false;
-		uint32_t prop;
-		uint64_t type;
 
 		for (uint32_t f = 0; plane && f < plane->count_formats; f++)
 			xrgb |= plane->formats[f] == DRM_FORMAT_XRGB8888;
 		if (plane && xrgb && (plane->possible_crtcs & crtc_bit) &&
-		    kms_find_prop(fd, plane->plane_id, DRM_MODE_OBJECT_PLANE, "type", &prop, &type) &&
-		    type == DRM_PLANE_TYPE_OVERLAY && !plane_taken(s, plane->plane_id) &&
+		    kms_plane_is(fd, plane->plane_id, DRM_PLANE_TYPE_OVERLAY) &&
+		    !plane_taken(s, plane->plane_id) &&
 		    !kms_plane_props_lookup(fd, plane->plane_id, &l->props)) {
 			l->plane_id = plane->plane_id;
 			s->num_layers++;

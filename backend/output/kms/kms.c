@@ -125,13 +125,13 @@ uint32_t kms_prop_id(int fd, uint32_t object, uint32_t type, const char *name)
 	return kms_find_prop(fd, object, type, name, &id, &value) ? id : 0;
 }
 
-bool kms_plane_is_primary(int fd, uint32_t plane_id)
+bool kms_plane_is(int fd, uint32_t plane_id, uint64_t type)
 {
 	uint32_t id;
-	uint64_t type;
+	uint64_t value;
 
-	return kms_find_prop(fd, plane_id, DRM_MODE_OBJECT_PLANE, "type", &id, &type) &&
-	       type == DRM_PLANE_TYPE_PRIMARY;
+	return kms_find_prop(fd, plane_id, DRM_MODE_OBJECT_PLANE, "type", &id, &value) &&
+	       value == type;
 }
 
 uint32_t kms_crtc_bit(int fd, uint32_t crtc_id)
@@ -156,7 +156,7 @@ static int find_primary_plane(struct kms_output *k)
 		drmModePlane *plane = drmModeGetPlane(fd, planes->planes[i]);
 
 		if (plane && (plane->possible_crtcs & crtc_bit) &&
-		    kms_plane_is_primary(fd, plane->plane_id))
+		    kms_plane_is(fd, plane->plane_id, DRM_PLANE_TYPE_PRIMARY))
 			k->plane_id = plane->plane_id;
 		drmModeFreePlane(plane);
 	}
