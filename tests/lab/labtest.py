@@ -77,6 +77,12 @@ def read_png(path):
     return width, height, rows
 
 
+def backend_status(text):
+    """A result holding the backend's status line with commas
+    ("devices=1,flips=300,...") as a dict; {} for None."""
+    return dict(kv.split("=") for kv in (text or "").split(",") if "=" in kv)
+
+
 def colours(rows):
     """How many pixels of each (r, g, b) colour @rows (read_png's) have."""
     count = collections.Counter()

@@ -18,6 +18,8 @@ and after the backend is replaced."""
 
 from vdispl_lab import session
 
+import labtest
+
 # Run in PV and in PVH guests.
 GUEST_TYPES = ("pv", "pvh")
 
@@ -49,10 +51,6 @@ vdispl-client --device /dev/dri/$(ls /dev/dri | grep '^card') --frames %(f)d --k
 """ % {"f": FRAMES}
 
 
-def _status(text):
-    return dict(kv.split("=") for kv in (text or "").split(",") if "=" in kv)
-
-
 def run(lab):
     connectors = session.parse_connectors("id0:1024x768")
     # drm_xen_front's user mappings fault in a PV guest only.
@@ -82,8 +80,8 @@ def run(lab):
         match, message = lab.frame_check(r.file("shown-head0.png"), None, 0, "1024x768")
         lab.ok(match, "be-alloc: Dom0 shows the backend's own buffers, zeroed: all black",
                message)
-    before, after = _status(r.result("before")), _status(r.result("after"))
-    again = _status(r.result("reconnected"))
+    before, after = labtest.backend_status(r.result("before")), labtest.backend_status(r.result("after"))
+    again = labtest.backend_status(r.result("reconnected"))
     lab.ok(again.get("connectors") == "1" and int(again.get("flips", 0)) >= FRAMES,
            "be-alloc: the restarted backend serves the guest again (%s flips)"
            % again.get("flips"), again)

@@ -3,6 +3,8 @@ dead domain is really freed, and the next guest works."""
 
 from vdispl_lab import session
 
+import labtest
+
 # Run in PV and in PVH guests.
 GUEST_TYPES = ("pv", "pvh")
 
@@ -12,16 +14,12 @@ CMD = ("f=$(sed -n 's/.*lab_frames=\\([0-9]*\\).*/\\1/p' /proc/cmdline); "
        "vdispl-client --frames ${f:-1000000} --keep")
 
 
-def _status(text):
-    return dict(kv.split("=") for kv in (text or "").split(",") if "=" in kv)
-
-
 def run(lab):
     connectors = session.parse_connectors("id0:1024x768")
     guest2 = lab.guest_cfg(connectors, name="guest2", kernel_args="lab_frames=%d" % FRAMES_SECOND)
     r = lab.boot("destroy", "id0:1024x768", CMD, "destroy.sh",
                  dom0_files={"lab/guest2.cfg": guest2})
-    before, after = _status(r.result("before")), _status(r.result("after"))
+    before, after = labtest.backend_status(r.result("before")), labtest.backend_status(r.result("after"))
     lab.ok(int(before.get("grants_mapped", 0)) > 0 and int(before.get("flips", 0)) > 0,
            "destroy: the guest was flipping with %s grant pages mapped"
            % before.get("grants_mapped"), before)

@@ -7,6 +7,8 @@ detached device instead of writing its removed XenStore directory back.
 Ours only: with drm_xen_front (measured) the attached device never gets a
 DRM device in the guest, and the second client waits in vain."""
 
+import labtest
+
 FRONTENDS = ("vdispl",)
 
 FRAMES = 20
@@ -29,10 +31,6 @@ vdispl-client --device /dev/dri/$(ls /dev/dri | grep '^card' | head -n 1) --fram
 """ % {"f": FRAMES}
 
 
-def _status(text):
-    return dict(kv.split("=") for kv in (text or "").split(",") if "=" in kv)
-
-
 def run(lab):
     r = lab.boot("front-detach", "id0:1024x768", CMD, "detach.sh")
     summaries = lab.summaries(r.file("guest-console-guest.log"))
@@ -43,7 +41,7 @@ def run(lab):
     lab.ok(r.result("detach-rc") == "0" and r.result("attach-rc") == "0",
            "front-detach: xl detached and attached the device",
            "detach %s, attach %s" % (r.result("detach-rc"), r.result("attach-rc")))
-    detached = _status(r.result("detached"))
+    detached = labtest.backend_status(r.result("detached"))
     lab.ok(detached.get("devices") == "0" and detached.get("grants_mapped") == "0",
            "front-detach: once detached, Dom0 holds nothing of the device", detached)
     match, message = lab.frame_check(r.file("reattached-head0.png"), FRAMES, 0, "1024x768")

@@ -7,6 +7,8 @@ import re
 
 from vdispl_lab import session
 
+import labtest
+
 # The guests run user-space frontends: no kernel frontend is loaded.
 FRONTENDS = ("mainline",)
 
@@ -32,10 +34,6 @@ CMD = ("if grep -q lab_evil /proc/cmdline; then vdispl-evil-frontend --max-buffe
           VICTIM_ALONE_FRAMES, VICTIM_FPS, VICTIM_FRAMES))
 _FLOOD = re.compile(r"@@FLOOD answered=(\d+) seconds=(\d+)")
 _TAP = re.compile(r"^(not ok|ok) \d+ - (.*)$")
-
-
-def _status(text):
-    return dict(kv.split("=") for kv in (text or "").split(",") if "=" in kv)
 
 
 def run(lab):
@@ -83,7 +81,7 @@ def run(lab):
            "the backend served it %d times" % broken)
 
     flood = _FLOOD.search(evil_log)
-    during = _status(r.result("during"))
+    during = labtest.backend_status(r.result("during"))
     lab.ok(flood is not None and int(flood.group(1)) > 0,
            "hostile: the ring flood ran (%s requests answered in %s s)"
            % (flood.group(1), flood.group(2)) if flood else "hostile: the ring flood ran")
@@ -98,7 +96,7 @@ def run(lab):
     if len(summaries) == 2:
         alone, beside = (int(s["flips"]) * 1e6 / max(1, int(s["elapsed_us"]))
                          for s in summaries)
-        before = _status(r.result("before"))
+        before = labtest.backend_status(r.result("before"))
         lab.ok(int(during.get("flips", "0")) < int(before.get("flips", "0")) + VICTIM_FRAMES,
                "hostile: the hostile guest finished its attacks while the other guest still "
                "flipped, so its rate was measured under them", (before, during))
@@ -115,7 +113,7 @@ def run(lab):
     lab.ok(match, "hostile: the other guest's last frame is on its display, pixel for pixel",
            message)
     # The other guest keeps its two rings and two 1024x768 buffers mapped.
-    after = _status(r.result("after"))
+    after = labtest.backend_status(r.result("after"))
     lab.ok(after.get("devices") == "1" and after.get("grants_mapped") == str(2 + 2 * 768)
            and after.get("grants_shared") == "0",
            "hostile: once the hostile guest is gone, only the other guest's 1538 grant pages "

@@ -56,10 +56,6 @@ def _expected(lab, out_dir, screen_size, guests):
     return [bytes(r) for r in rows]
 
 
-def _status(text):
-    return dict(kv.split("=") for kv in (text or "").split(",") if "=" in kv)
-
-
 def _check_screen(lab, r, shot, guests, what):
     path = r.file(shot)
     if not os.path.exists(path):
@@ -99,7 +95,7 @@ def run(lab):
     _check_screen(lab, r, "alone-head0.png", GUESTS[:1], "guest2 destroyed")
 
     # On vkms's overlay planes.
-    planes = _status(r.result("planes"))
+    planes = labtest.backend_status(r.result("planes"))
     lab.ok(int(planes.get("flips", 0)) >= GUESTS[0][2] + GUESTS[1][2] and
            int(planes.get("zero_copy_dbufs", 0)) >= 2 and planes.get("bytes_copied") == "0",
            "layout: on vkms both guests' flips were shown from their own buffers, 0 bytes "

@@ -1,13 +1,11 @@
 """A guest that reboots reconnects, and its picture comes back."""
 
+import labtest
+
 # Run in PV and in PVH guests.
 GUEST_TYPES = ("pv", "pvh")
 
 FRAMES = 20
-
-
-def _status(text):
-    return dict(kv.split("=") for kv in (text or "").split(",") if "=" in kv)
 
 
 def run(lab):
@@ -24,7 +22,7 @@ def run(lab):
     for shot in ("before-reboot", "after-reboot"):
         match, message = lab.frame_check(r.file("%s-head0.png" % shot), FRAMES, 0, "1024x768")
         lab.ok(match, "reboot: %s, Dom0 shows frame %d pixel for pixel" % (shot, FRAMES), message)
-    before, after = _status(r.result("before")), _status(r.result("after"))
+    before, after = labtest.backend_status(r.result("before")), labtest.backend_status(r.result("after"))
     lab.ok(before.get("devices") == "1" and after.get("devices") == "1",
            "reboot: one device before and after (old one dropped)", (before, after))
     lab.ok(before.get("grants_mapped") == after.get("grants_mapped") != "0",

@@ -9,6 +9,8 @@ import re
 
 from vdispl_lab import session
 
+import labtest
+
 # Run in PV and in PVH guests.
 GUEST_TYPES = ("pv", "pvh")
 
@@ -20,10 +22,6 @@ _ZERO_COPY = re.compile(r"(dom\d+)/vdispl\d+: (dbuf \S+): (\d+) pages, zero-copy
                         r"dma-buf (\d+), (\d+) bus segments")
 
 
-def _status(text):
-    return dict(kv.split("=") for kv in (text or "").split(",") if "=" in kv)
-
-
 def run(lab):
     connectors = session.parse_connectors("id0:1024x768")
     guest2 = lab.guest_cfg(connectors, name="guest2",
@@ -32,7 +30,7 @@ def run(lab):
                  dom0_files={"lab/guest2.cfg": guest2})
     summaries = lab.summaries(r.file("guest-console-guest.log"))
     lab.check_flips("zero-copy", summaries[-1] if summaries else None, FRAMES)
-    shown = _status(r.result("shown"))
+    shown = labtest.backend_status(r.result("shown"))
     lab.ok(int(shown.get("zero_copy_dbufs", 0)) >= 1 and shown.get("bytes_copied") == "0" and
            int(shown.get("flips", 0)) >= FRAMES,
            "zero-copy: %s flips shown from %s zero-copy buffers, 0 bytes copied"
@@ -58,7 +56,7 @@ def run(lab):
            "zero-copy: the module cannot be unloaded while its dma-bufs are in use",
            r.result("rmmod-while-exported"))
 
-    after = _status(r.result("after-destroy"))
+    after = labtest.backend_status(r.result("after-destroy"))
     lab.ok(r.result("backend-alive") == "yes", "zero-copy: the backend survived xl destroy")
     lab.ok(after.get("grants_mapped") == "0" and after.get("devices") == "0" and
            int(after.get("dmabuf_releases", 0)) >= len(first_guest) > 0,
@@ -72,7 +70,7 @@ def run(lab):
     match, message = lab.frame_check(r.file("second.png"), FRAMES_SECOND, 0, "1024x768")
     lab.ok(match, "zero-copy: the next guest's frame %d is scanned out, pixel for pixel"
            % FRAMES_SECOND, message)
-    second = _status(r.result("second"))
+    second = labtest.backend_status(r.result("second"))
     lab.ok(second.get("bytes_copied") == "0", "zero-copy: still nothing copied", second)
     lab.ok(r.result("kernel-trouble") == "0", "zero-copy: Dom0's log shows no oops, BUG or WARN",
            r.result("kernel-trouble"))
