@@ -191,6 +191,14 @@ static void otherend_changed(struct xenbus_device *xb_dev, enum xenbus_state bac
 	switch (backend_state) {
 	case XenbusStateInitWait:
 		/*
+		 * Already answered: the watch fires once when it is set and once
+		 * per write, and each reads the state as it is by then, so one
+		 * InitWait can come twice. Measured after xl vdispl-attach;
+		 * taking it for a restart left both ends waiting.
+		 */
+		if (xb_dev->state == XenbusStateInitialised)
+			break;
+		/*
 		 * A restarted backend offers itself again: drop the old connection
 		 * and say Initialising; the backend answers that with InitWait
 		 * once more, and only then do we set up (as drm_xen_front does).

@@ -13,6 +13,9 @@ FRONTENDS = ("vdispl",)
 
 FRAMES = 20
 CMD = """
+# The frontend's and xenbus's xenbus state changes, in dmesg if it stalls.
+echo 'module vdispl_front +p; file drivers/xen/xenbus/* +p' \\
+    > /sys/kernel/debug/dynamic_debug/control
 vdispl-client --frames %(f)d --keep && echo "@@ROUND 0 DONE"
 while [ -e /sys/bus/xen/devices/vdispl-0 ]; do sleep 0.2; done
 echo "@@DETACHED"

@@ -346,6 +346,9 @@ lab_collect() {
 lab_fail() {
     lab_msg "@@FAIL $*"
     echo "lab: FAIL: $*"
+    # The devices' xenbus states at the failure, for runs that stall.
+    xenstore-ls -f /local/domain >/tmp/xenstore.log 2>&1
+    lab_send_file xenstore.log /tmp/xenstore.log
     lab_collect
     lab_done 1
     exit 1
