@@ -13,6 +13,12 @@
 #include "backend/output/kms/kms-device.h"
 #include "common/log.h"
 
+struct kms_handle {
+	struct vdispl_list link; /* in vdispl_kms_device.handles */
+	uint32_t handle;
+	unsigned int refs;
+};
+
 /* The daemon is single-threaded; devices are shared by path. */
 static struct vdispl_list devices = { &devices, &devices };
 
@@ -109,6 +115,7 @@ int vdispl_kms_device_get(const char *path, bool legacy, struct vdispl_loop *loo
 	if (!dev)
 		return -ENOMEM;
 	snprintf(dev->path, sizeof(dev->path), "%s", path);
+	vdispl_list_init(&dev->handles);
 	dev->fd = open(path, O_RDWR | O_CLOEXEC | O_NONBLOCK);
 	if (dev->fd < 0) {
 		ret = -errno;
@@ -150,8 +157,63 @@ void vdispl_kms_device_put(struct vdispl_kms_device *dev)
 		return;
 	vdispl_list_del(&dev->link);
 	vdispl_loop_remove(dev->source);
+	/* Closing the fd closes the handles left. */
+	while (!vdispl_list_empty(&dev->handles)) {
+		struct vdispl_list *first = dev->handles.next;
+
+		vdispl_list_del(first);
+		free(vdispl_container_of(first, struct kms_handle, link));
+	}
 	close(dev->fd);
 	free(dev);
+}
+
+static struct kms_handle *find_handle(struct vdispl_kms_device *dev, uint32_t handle)
+{
+	struct vdispl_list *pos, *tmp;
+	struct kms_handle *h;
+
+	vdispl_list_for_each_item(h, struct kms_handle, link, &dev->handles, pos, tmp)
+		if (h->handle == handle)
+			return h;
+	return NULL;
+}
+
+int vdispl_kms_device_get_handle(struct vdispl_kms_device *dev, int dmabuf_fd, uint32_t *handle)
+{
+	struct kms_handle *h;
+
+	if (drmPrimeFDToHandle(dev->fd, dmabuf_fd, handle) < 0)
+		return -errno;
+	/* The same buffer imported again gives the same handle: one more user. */
+	h = find_handle(dev, *handle);
+	if (h) {
+		h->refs++;
+		return 0;
+	}
+	h = calloc(1, sizeof(*h));
+	if (!h) {
+		struct drm_gem_close close = { .handle = *handle };
+
+		drmIoctl(dev->fd, DRM_IOCTL_GEM_CLOSE, &close);
+		return -ENOMEM;
+	}
+	h->handle = *handle;
+	h->refs = 1;
+	vdispl_list_add(&dev->handles, &h->link);
+	return 0;
+}
+
+void vdispl_kms_device_put_handle(struct vdispl_kms_device *dev, uint32_t handle)
+{
+	struct kms_handle *h = handle ? find_handle(dev, handle) : NULL;
+	struct drm_gem_close close = { .handle = handle };
+
+	if (!h || --h->refs)
+		return;
+	vdispl_list_del(&h->link);
+	free(h);
+	drmIoctl(dev->fd, DRM_IOCTL_GEM_CLOSE, &close);
 }
 
 bool vdispl_kms_device_crtc_taken(const struct vdispl_kms_device *dev, uint32_t crtc_id)

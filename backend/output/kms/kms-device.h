@@ -34,6 +34,11 @@ struct vdispl_kms_device {
 		void *data;
 	} claims[KMS_MAX_CLAIMS];
 	uint32_t next_generation;
+	/*
+	 * GEM handles of imported dma-bufs, counted: the fd has one handle per
+	 * buffer, whichever outputs and regions on it import that buffer.
+	 */
+	struct vdispl_list handles;
 	struct vdispl_list link; /* in the list of open devices */
 };
 
@@ -44,6 +49,14 @@ struct vdispl_kms_device {
 int vdispl_kms_device_get(const char *path, bool legacy, struct vdispl_loop *loop,
 			  struct vdispl_kms_device **out);
 void vdispl_kms_device_put(struct vdispl_kms_device *dev);
+
+/*
+ * The GEM handle of @dmabuf_fd on @dev, counted: each one got is given
+ * back with vdispl_kms_device_put_handle(). Returns 0 or -errno.
+ */
+int vdispl_kms_device_get_handle(struct vdispl_kms_device *dev, int dmabuf_fd, uint32_t *handle);
+/* Closes the handle when its last user gives it back. */
+void vdispl_kms_device_put_handle(struct vdispl_kms_device *dev, uint32_t handle);
 
 bool vdispl_kms_device_crtc_taken(const struct vdispl_kms_device *dev, uint32_t crtc_id);
 bool vdispl_kms_device_connector_taken(const struct vdispl_kms_device *dev, uint32_t connector_id);

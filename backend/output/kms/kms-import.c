@@ -32,27 +32,12 @@ static struct kms_import *find(struct kms_scanout *sc, uint64_t key)
 	return NULL;
 }
 
-/* Close @handle unless another import of the same dma-buf still uses it. */
-static void put_handle(struct kms_scanout *sc, const struct kms_import *gone)
-{
-	struct drm_gem_close close = { .handle = gone->handle };
-	struct vdispl_list *pos, *tmp;
-	struct kms_import *imp;
-
-	if (!gone->handle)
-		return;
-	for_each_import(imp, sc, pos, tmp)
-		if (imp != gone && imp->handle == gone->handle)
-			return;
-	drmIoctl(sc->dev->fd, DRM_IOCTL_GEM_CLOSE, &close);
-}
-
 static void remove_import(struct kms_scanout *sc, struct kms_import *gone)
 {
 	vdispl_list_del(&gone->link);
 	if (gone->fb_id)
 		drmModeRmFB(sc->dev->fd, gone->fb_id);
-	put_handle(sc, gone);
+	vdispl_kms_device_put_handle(sc->dev, gone->handle);
 	free(gone);
 }
 
@@ -86,8 +71,9 @@ uint32_t kms_import_fb(struct kms_scanout *sc, const struct vdispl_picture *pict
 		return 0;
 	imp->key = picture->key;
 	vdispl_list_add(&sc->imports, &imp->link);
-	ret = drmPrimeFDToHandle(sc->dev->fd, picture->dmabuf_fd, &imp->handle) < 0 ? -errno : 0;
+	ret = vdispl_kms_device_get_handle(sc->dev, picture->dmabuf_fd, &imp->handle);
 	if (ret) {
+		imp->handle = 0;
 		vdispl_log_errno(INFO, sc->tag, ret,
 				 "fb %#llx: %s cannot import its dma-buf; copying it",
 				 (unsigned long long)imp->key, sc->dev->path);
@@ -101,7 +87,7 @@ uint32_t kms_import_fb(struct kms_scanout *sc, const struct vdispl_picture *pict
 				 (unsigned long long)imp->key, sc->dev->path,
 				 (const char *)&picture->fb.fourcc, picture->fb.width,
 				 picture->fb.height, picture->fb.stride);
-		put_handle(sc, imp);
+		vdispl_kms_device_put_handle(sc->dev, imp->handle);
 		imp->handle = 0;
 		imp->fb_id = 0;
 		return 0;
@@ -111,23 +97,38 @@ uint32_t kms_import_fb(struct kms_scanout *sc, const struct vdispl_picture *pict
 	return imp->fb_id;
 }
 
-void kms_import_refused(struct kms_scanout *sc, uint32_t fb_id, int error)
+void kms_import_committed(struct kms_scanout *sc, uint32_t fb_id)
+{
+	struct vdispl_list *pos, *tmp;
+	struct kms_import *imp;
+
+	for_each_import(imp, sc, pos, tmp)
+		if (fb_id && imp->fb_id == fb_id)
+			imp->committed = true;
+}
+
+bool kms_import_refused(struct kms_scanout *sc, uint32_t fb_id, int error)
 {
 	struct vdispl_list *pos, *tmp;
 	struct kms_import *imp;
 
 	for_each_import(imp, sc, pos, tmp) {
-		if (imp->fb_id != fb_id)
+		/*
+		 * One the driver took before is not the cause: it may be on
+		 * screen, and removing it would blank the plane.
+		 */
+		if (!fb_id || imp->fb_id != fb_id || imp->committed)
 			continue;
 		vdispl_log_errno(INFO, sc->tag, error,
 				 "fb %#llx: %s cannot show its dma-buf; copying it",
 				 (unsigned long long)imp->key, sc->dev->path);
 		drmModeRmFB(sc->dev->fd, imp->fb_id);
 		imp->fb_id = 0;
-		put_handle(sc, imp);
+		vdispl_kms_device_put_handle(sc->dev, imp->handle);
 		imp->handle = 0;
-		return;
+		return true;
 	}
+	return false;
 }
 
 void kms_import_forget(struct kms_scanout *sc, uint64_t key)
@@ -147,7 +148,8 @@ void kms_import_reap(struct kms_scanout *sc, bool all)
 
 	for_each_import(imp, sc, pos, tmp) {
 		if (all || (imp->forgotten && (!imp->fb_id || (imp->fb_id != sc->shown_fb &&
-							       imp->fb_id != sc->pending_fb))))
+							       imp->fb_id != sc->pending_fb &&
+							       imp->fb_id != sc->next_fb))))
 			remove_import(sc, imp);
 	}
 }

@@ -53,6 +53,7 @@ struct kms_screen {
 	struct vdispl_list regions; /* struct kms_region.link, lowest z-order first */
 	struct vdispl_pixels canvas; /* the composition, the display's size */
 	bool on;		     /* the display shows compositions */
+	bool turn_on;		     /* ... once the flip in flight is done */
 	bool flip_pending;	     /* a composition's flip is in flight */
 	bool changed;		     /* a region changed since the last commit */
 	bool canvas_changed;	     /* ... and the composition with it */
@@ -67,11 +68,13 @@ struct kms_region {
 	uint32_t x, y, z;
 	uint32_t width, height;	     /* the region's size */
 	struct vdispl_pixels pixels; /* composed: the guest's last picture, the region's size */
-	/* On a plane of its own: its picture's framebuffer, and what of it shows where. */
+	/*
+	 * On a plane of its own: its pictures' framebuffers (the latest is
+	 * scanout.next_fb, 0 for none), and what of it shows where.
+	 */
 	bool on_plane;
 	struct kms_scanout scanout;
 	struct kms_buffer buffers[KMS_BUFFERS]; /* copies, of pictures not imported */
-	uint32_t fb_id;
 	struct kms_plane_rect rect;
 	bool shown;		     /* enabled: painted in compositions */
 	bool waiting;		     /* a flip accepted, for the next composition */

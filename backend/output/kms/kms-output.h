@@ -13,6 +13,7 @@
 #include <xf86drmMode.h>
 
 #include "backend/output/kms/kms-device.h"
+#include "common/log.h"
 #include "backend/output/output.h"
 #include "common/list.h"
 
@@ -64,6 +65,7 @@ struct kms_import {
 	uint64_t key;	 /* the picture's key */
 	uint32_t handle; /* GEM handle of the dma-buf; shared by imports of one buffer */
 	uint32_t fb_id;	 /* 0: the driver refused it, the picture is copied */
+	bool committed;	 /* the driver took it in a commit once */
 	bool forgotten;	 /* the guest let go; removed once off screen */
 };
 
@@ -77,6 +79,7 @@ struct kms_scanout {
 	struct vdispl_list imports; /* struct kms_import.link */
 	uint32_t shown_fb;	    /* on screen now (0: nothing) */
 	uint32_t pending_fb;	    /* of the commit in flight */
+	uint32_t next_fb;	    /* taken for the next commit (a layout's region) */
 };
 
 /* The writeback connector of our CRTC, where the device has one. */
@@ -106,6 +109,7 @@ struct kms_output {
 	bool keep_primary;
 	struct kms_writeback writeback;
 	bool capture_requested; /* SIGUSR2 while a flip was in flight */
+	struct vdispl_ratelimit flip_log_limit;
 	uint64_t flips;
 	char png_dir[VDISPL_CONFIG_STR];
 	char connector_name[32];
@@ -133,11 +137,16 @@ bool kms_plane_is(int fd, uint32_t plane_id, uint64_t type);
  * framebuffer): then it is copied.
  */
 uint32_t kms_import_fb(struct kms_scanout *sc, const struct vdispl_picture *picture);
-/* A commit with @fb_id failed: copy that framebuffer from now on. */
-void kms_import_refused(struct kms_scanout *sc, uint32_t fb_id, int error);
+/* A commit with @fb_id succeeded: it is never refused from now on. */
+void kms_import_committed(struct kms_scanout *sc, uint32_t fb_id);
+/*
+ * A commit with @fb_id failed: unless a commit took it before, copy that
+ * framebuffer from now on (true), its framebuffer removed.
+ */
+bool kms_import_refused(struct kms_scanout *sc, uint32_t fb_id, int error);
 /* The guest let go of @key: remove its framebuffer, or once it is off screen. */
 void kms_import_forget(struct kms_scanout *sc, uint64_t key);
-/* Remove forgotten framebuffers no longer shown or pending; all of them with @all. */
+/* Remove forgotten framebuffers not shown, pending or next; all of them with @all. */
 void kms_import_reap(struct kms_scanout *sc, bool all);
 
 /* kms-writeback.c: find our CRTC's writeback connector (atomic devices only). */

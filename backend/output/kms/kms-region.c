@@ -42,7 +42,9 @@ static int copy_to_own(struct kms_region *r, struct vdispl_picture *picture, uin
 	struct vdispl_pixels dst;
 	int ret;
 
-	for (int i = 0; i < KMS_BUFFERS && !r->buffers[i].map; i++) {
+	for (int i = 0; i < KMS_BUFFERS; i++) {
+		if (r->buffers[i].map)
+			continue;
 		ret = kms_buffer_create(fd, r->width, r->height, &r->buffers[i]);
 		if (ret)
 			return ret;
@@ -88,8 +90,10 @@ static int plane_picture(struct kms_region *r, struct vdispl_picture *picture)
 	/* Cut to the display: a plane shows nothing beyond it. */
 	w = r->x < canvas->width ? min_u32(w, canvas->width - r->x) : 0;
 	h = r->y < canvas->height ? min_u32(h, canvas->height - r->y) : 0;
-	r->fb_id = w && h ? fb_id : 0;
+	r->scanout.next_fb = w && h ? fb_id : 0;
 	r->rect = (struct kms_plane_rect){ x, y, w, h, r->x, r->y };
+	/* The picture it replaces may be one the guest let go of. */
+	kms_import_reap(&r->scanout, false);
 	return 0;
 }
 

@@ -62,7 +62,7 @@ static void set_layers(struct kms_screen *s)
 	vdispl_list_for_each_item(r, struct kms_region, link, &s->regions, pos, tmp) {
 		if (!r->on_plane || i >= s->num_layers)
 			continue;
-		s->layers[i].fb_id = r->shown ? r->fb_id : 0;
+		s->layers[i].fb_id = r->shown ? r->scanout.next_fb : 0;
 		s->layers[i].rect = r->rect;
 		i++;
 	}
@@ -101,14 +101,16 @@ void kms_screen_kick(struct kms_screen *s)
 		s->failure_logged = true;
 		/*
 		 * A driver may take a guest's dma-buf, then refuse it on an
-		 * overlay: such framebuffers are copied from now on.
+		 * overlay: such framebuffers are copied from now on. Only new
+		 * ones can be the cause; those it took before stay.
 		 */
 		vdispl_list_for_each_item(r, struct kms_region, link, &s->regions, pos, tmp) {
-			if (r->waiting && r->on_plane && r->fb_id && !kms_region_owns_fb(r, r->fb_id) &&
-			    ret == -EINVAL) {
-				kms_import_refused(&r->scanout, r->fb_id, ret);
-				r->fb_id = 0;
-			}
+			uint32_t fb_id = r->scanout.next_fb;
+
+			if (ret == -EINVAL && r->waiting && r->on_plane &&
+			    !kms_region_owns_fb(r, fb_id) &&
+			    kms_import_refused(&r->scanout, fb_id, ret))
+				r->scanout.next_fb = 0;
 		}
 		vdispl_loop_timer_arm(s->retry, RETRY_MS);
 		return;
@@ -118,7 +120,8 @@ void kms_screen_kick(struct kms_screen *s)
 	s->canvas_changed = false;
 	s->flip_pending = true;
 	vdispl_list_for_each_item(r, struct kms_region, link, &s->regions, pos, tmp) {
-		r->scanout.pending_fb = r->shown ? r->fb_id : 0;
+		r->scanout.pending_fb = r->shown ? r->scanout.next_fb : 0;
+		kms_import_committed(&r->scanout, r->scanout.pending_fb);
 		r->in_flight |= r->waiting;
 		r->waiting = false;
 	}
@@ -159,10 +162,16 @@ static void screen_flip_done(void *data)
 			r->scanout.pending_fb = 0;
 			kms_import_reap(&r->scanout, false);
 		}
-		r->completing = r->in_flight;
+		r->completing |= r->in_flight;
 		r->in_flight = false;
 	}
 	complete_marked(s);
+	if (s->turn_on && !s->on) {
+		int ret = kms_screen_turn_on(s);
+
+		if (ret)
+			vdispl_log_errno(ERROR, s->tag, ret, "turning the layout's display on");
+	}
 	kms_screen_kick(s);
 }
 
@@ -354,27 +363,6 @@ void kms_screen_add(struct kms_screen *s, struct kms_region *r)
 	check_order(s, r);
 }
 
-int kms_screen_turn_on(struct kms_screen *s)
-{
-	struct vdispl_picture canvas;
-	struct vdispl_list *pos, *tmp;
-	struct kms_region *r;
-	int ret;
-
-	compose(s);
-	set_layers(s);
-	canvas = canvas_picture(s);
-	ret = s->display->impl->enable(s->display, &canvas);
-	if (ret)
-		return ret;
-	s->on = true;
-	s->changed = false;
-	s->canvas_changed = false;
-	vdispl_list_for_each_item(r, struct kms_region, link, &s->regions, pos, tmp)
-		r->scanout.shown_fb = r->shown ? r->fb_id : 0;
-	return 0;
-}
-
 /* Whether any region of @s is shown. */
 static bool any_shown(struct kms_screen *s)
 {
@@ -388,11 +376,57 @@ static bool any_shown(struct kms_screen *s)
 	return false;
 }
 
+int kms_screen_turn_on(struct kms_screen *s)
+{
+	struct vdispl_picture canvas;
+	struct vdispl_list *pos, *tmp;
+	struct kms_region *r;
+	int ret;
+
+	s->turn_on = false;
+	if (!any_shown(s))
+		return 0;
+	/*
+	 * The flip of the last composition before the display went off is
+	 * still in flight: turned on once it is done (screen_flip_done()).
+	 */
+	if (s->flip_pending) {
+		s->turn_on = true;
+		return 0;
+	}
+	compose(s);
+	set_layers(s);
+	canvas = canvas_picture(s);
+	ret = s->display->impl->enable(s->display, &canvas);
+	if (ret)
+		return ret;
+	s->on = true;
+	s->changed = false;
+	s->canvas_changed = false;
+	vdispl_list_for_each_item(r, struct kms_region, link, &s->regions, pos, tmp) {
+		r->scanout.shown_fb = r->shown ? r->scanout.next_fb : 0;
+		kms_import_committed(&r->scanout, r->scanout.shown_fb);
+		/* A flip taken while the display waited to turn on: shown now. */
+		if (r->waiting) {
+			r->waiting = false;
+			r->completing = true;
+			/* done() from the loop (screen_retry()), never from an output op. */
+			vdispl_loop_timer_arm(s->retry, 1);
+		}
+	}
+	return 0;
+}
+
 void kms_screen_hide(struct kms_screen *s, struct kms_region *r)
 {
 	if (r->shown && !r->on_plane)
 		s->canvas_changed = true;
 	r->shown = false;
+	if (r->on_plane) {
+		/* Its plane goes off with the next commit: nothing to keep for it. */
+		r->scanout.next_fb = 0;
+		kms_import_reap(&r->scanout, false);
+	}
 	if (!s->on)
 		return;
 	if (any_shown(s)) {
@@ -403,6 +437,16 @@ void kms_screen_hide(struct kms_screen *s, struct kms_region *r)
 	/* Blocking; a flip in flight still completes, through screen_flip_done(). */
 	s->display->impl->disable(s->display);
 	s->on = false;
+	if (!s->flip_pending) {
+		/* Nothing is on the planes now (else screen_flip_done() says so). */
+		struct vdispl_list *pos, *tmp;
+		struct kms_region *o;
+
+		vdispl_list_for_each_item(o, struct kms_region, link, &s->regions, pos, tmp) {
+			o->scanout.shown_fb = 0;
+			kms_import_reap(&o->scanout, false);
+		}
+	}
 	/* Flips no commit will carry now are done from the loop, unshown. */
 	vdispl_loop_timer_arm(s->retry, 1);
 }

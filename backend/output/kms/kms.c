@@ -511,6 +511,7 @@ static int show(struct kms_output *k, struct vdispl_picture *picture, bool enabl
 	if (fb_id) {
 		ret = enable ? modeset(k, fb_id, &part) : page_flip(k, fb_id, &part);
 		if (!ret) {
+			kms_import_committed(&k->scanout, fb_id);
 			*shown = fb_id;
 			return 0;
 		}
@@ -554,7 +555,9 @@ static int kms_flip(struct vdispl_output *output, struct vdispl_picture *picture
 		return -EBUSY;
 	ret = show(k, picture, false, &k->scanout.pending_fb);
 	if (ret) {
-		vdispl_log_errno(ERROR, output->tag, ret, "page flip on %s", k->connector_name);
+		/* A layout retries a failed commit every few milliseconds. */
+		vdispl_log_errno_limited(ERROR, &k->flip_log_limit, output->tag, ret,
+					 "page flip on %s", k->connector_name);
 		return ret;
 	}
 	k->flip_pending = true;
