@@ -117,6 +117,7 @@ struct vdispl_output_config {
 	char png_dir[VDISPL_CONFIG_STR];
 	uint32_t png_every;
 	char wayland_display[VDISPL_CONFIG_STR]; /* "": $WAYLAND_DISPLAY */
+	uint32_t ivi_id; /* the surface's id under weston's ivi-shell; 0: none */
 	/*
 	 * A region of a display shared with other guests' connectors (KMS):
 	 * where, how large (0x0: the connector's resolution), and above which

@@ -52,8 +52,11 @@ def build():
     }
     # Built where libxen is, for tests that speak displif from a guest.
     binaries["vdispl-evil-frontend"] = os.path.join(d, "tools", "vdispl-evil-frontend")
+    # Built where libweston-10-dev is: weston's ivi-shell controller for the IVI test.
+    binaries["vdispl-ivi-controller"] = os.path.join(d, "tools", "ivi-controller",
+                                                     "vdispl-ivi-controller.so")
     for name, path in binaries.items():
-        if name == "vdispl-evil-frontend":
+        if name in ("vdispl-evil-frontend", "vdispl-ivi-controller"):
             continue
         if not os.path.exists(path):
             raise LabError("%s was not built (%s): are libdrm-dev, libpng-dev, libgbm-dev, libegl-dev and "

@@ -8,5 +8,10 @@ const struct vdispl_output_key vdispl_wayland_keys[] = {
 	/* Empty: $WAYLAND_DISPLAY, else wayland-0, as any Wayland client does. */
 	{ "wayland-display", VDISPL_OUTPUT_KEY_STRING_OR_EMPTY,
 	  offsetof(struct vdispl_output_config, wayland_display), NULL },
+	/*
+	 * Under weston's ivi-shell (IVI): the connector's surface id, which the
+	 * compositor's layout places. 0 (unset): an xdg-shell window.
+	 */
+	{ "ivi-id", VDISPL_OUTPUT_KEY_U32, offsetof(struct vdispl_output_config, ivi_id), NULL },
 	{ NULL },
 };

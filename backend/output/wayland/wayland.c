@@ -13,6 +13,9 @@
 #include "backend/output/wayland/wl-connection.h"
 #include "presentation-time-client-protocol.h" /* generated: in the build folder */
 #include "xdg-shell-client-protocol.h"
+#ifdef VDISPL_HAVE_IVI
+#include "ivi-application-client-protocol.h" /* generated */
+#endif
 #include "common/log.h"
 
 /*
@@ -47,6 +50,10 @@ struct wayland_output {
 	struct wl_surface *surface;
 	struct xdg_surface *xdg_surface;
 	struct xdg_toplevel *toplevel;
+	/* Under ivi-shell, with an ivi-id configured: the surface the controller places. */
+	uint32_t ivi_id;
+	struct ivi_surface *ivi_surface;
+	bool shell_logged;
 	bool configured; /* the first configure was acked: frames may go */
 	/* What says the latest frame was used: presentation feedback where offered. */
 	struct wp_presentation_feedback *feedback;
@@ -230,9 +237,42 @@ static const struct xdg_toplevel_listener toplevel_listener = {
 	.close = toplevel_close,
 };
 
+#ifdef VDISPL_HAVE_IVI
+/* The controller's size for the surface: ours is the guest's, whatever it says. */
+static void ivi_surface_configure(void *data, struct ivi_surface *ivi_surface, int32_t width,
+				  int32_t height)
+{
+}
+
+static const struct ivi_surface_listener ivi_surface_listener = {
+	.configure = ivi_surface_configure,
+};
+
+/* An ivi-shell surface: where it shows is the compositor's layout's business. */
+static int open_ivi_surface(struct wayland_output *w, const struct vdispl_wl_globals *g)
+{
+	w->ivi_surface = ivi_application_surface_create(g->ivi_application, w->ivi_id, w->surface);
+	if (!w->ivi_surface)
+		return -ENOMEM;
+	ivi_surface_add_listener(w->ivi_surface, &ivi_surface_listener, w);
+	/* No configure to wait for: frames may go at once. */
+	w->configured = true;
+	return 0;
+}
+
+#define IVI_BUILT ""
+#else
+#define IVI_BUILT " (or this build lacks ivi-application.xml)"
+#endif
+
 static void close_window(struct wayland_output *w)
 {
 	drop_pacing(w);
+#ifdef VDISPL_HAVE_IVI
+	if (w->ivi_surface)
+		ivi_surface_destroy(w->ivi_surface);
+	w->ivi_surface = NULL;
+#endif
 	if (w->toplevel)
 		xdg_toplevel_destroy(w->toplevel);
 	w->toplevel = NULL;
@@ -250,9 +290,31 @@ static void close_window(struct wayland_output *w)
 
 static int open_window(struct wayland_output *w, const struct vdispl_wl_globals *g)
 {
+	bool ivi = w->ivi_id && g->ivi_application;
+
+	if (!ivi && !g->wm_base) {
+		vdispl_log(ERROR, w->base.tag, "the compositor has ivi-shell only, and no ivi-id "
+			   "is configured for this connector: no window");
+		return -EPROTONOSUPPORT;
+	}
+	if (!w->shell_logged) {
+		w->shell_logged = true;
+		if (ivi)
+			vdispl_log(INFO, w->base.tag, "an ivi-shell surface, ivi-id %u", w->ivi_id);
+		else if (w->ivi_id)
+			vdispl_log(WARN, w->base.tag, "ivi-id %u: the compositor offers no "
+				   "ivi_application%s; a window instead", w->ivi_id, IVI_BUILT);
+	}
 	w->surface = wl_compositor_create_surface(g->compositor);
 	if (!w->surface)
 		return -ENOMEM;
+#ifdef VDISPL_HAVE_IVI
+	if (ivi) {
+		if (open_ivi_surface(w, g))
+			goto err;
+		return 0;
+	}
+#endif
 	w->xdg_surface = xdg_wm_base_get_xdg_surface(g->wm_base, w->surface);
 	if (!w->xdg_surface)
 		goto err;
@@ -312,8 +374,11 @@ static void connection_up(struct vdispl_wl_user *user)
 	const struct vdispl_wl_globals *g = vdispl_wl_connection_globals(w->conn);
 	int ret = make_buffers(w, g);
 
-	if (!ret && w->enabled && !w->closed)
+	if (!ret && w->enabled && !w->closed) {
 		ret = open_window(w, g);
+		/* An ivi surface needs no configure first: its picture goes now. */
+		present(w);
+	}
 	if (ret)
 		vdispl_log_errno(ERROR, w->base.tag, ret, "creating the window");
 }
@@ -449,6 +514,7 @@ int vdispl_wayland_output_create(const struct vdispl_output_params *params,
 	if (!w)
 		return -ENOMEM;
 	vdispl_output_init(&w->base, &wayland_impl, params);
+	w->ivi_id = params->config->ivi_id;
 	snprintf(w->title, sizeof(w->title), "%s", params->title ? params->title : params->tag);
 	w->shown = -1;
 	w->slot_size = (size_t)params->width * params->height * 4;

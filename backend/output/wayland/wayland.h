@@ -2,7 +2,10 @@
 /*
  * The Wayland output: a guest connector in a window of Dom0's compositor.
  *
- * One xdg_toplevel per connector, titled "<guest> <connector>". Frames go
+ * One xdg_toplevel per connector, titled "<guest> <connector>"; or, with
+ * an ivi-id configured and weston's ivi-shell as the compositor, an
+ * ivi_application surface of that id, placed by ivi-shell's controller
+ * (the IVI way: the layout is the compositor's). Frames go
  * through wl_shm (one copy into a memfd the backend owns, so a picture
  * survives the compositor's restart), and a flip is done when the
  * compositor says the frame was used: its wp_presentation feedback (the

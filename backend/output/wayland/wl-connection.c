@@ -10,6 +10,9 @@
 #include "backend/output/wayland/wl-connection.h"
 #include "presentation-time-client-protocol.h" /* generated */
 #include "xdg-shell-client-protocol.h" /* generated: in the build folder */
+#ifdef VDISPL_HAVE_IVI
+#include "ivi-application-client-protocol.h" /* generated */
+#endif
 #include "common/log.h"
 
 #define RETRY_FIRST_MS 100
@@ -56,6 +59,11 @@ static void registry_global(void *data, struct wl_registry *registry, uint32_t n
 		xdg_wm_base_add_listener(g->wm_base, &wm_base_listener, NULL);
 	} else if (!strcmp(interface, wp_presentation_interface.name) && !g->presentation) {
 		g->presentation = wl_registry_bind(registry, name, &wp_presentation_interface, 1);
+#ifdef VDISPL_HAVE_IVI
+	} else if (!strcmp(interface, ivi_application_interface.name) && !g->ivi_application) {
+		g->ivi_application =
+			wl_registry_bind(registry, name, &ivi_application_interface, 1);
+#endif
 	}
 }
 
@@ -76,6 +84,10 @@ static void drop_proxies(struct vdispl_wl_connection *conn)
 		wp_presentation_destroy(g->presentation);
 	if (g->wm_base)
 		xdg_wm_base_destroy(g->wm_base);
+#ifdef VDISPL_HAVE_IVI
+	if (g->ivi_application)
+		ivi_application_destroy(g->ivi_application);
+#endif
 	if (g->shm)
 		wl_shm_destroy(g->shm);
 	if (g->compositor)
@@ -146,11 +158,11 @@ static int try_connect(struct vdispl_wl_connection *conn)
 	 */
 	if (wl_display_roundtrip(g->display) < 0)
 		goto err;
-	if (!g->compositor || !g->shm || !g->wm_base) {
+	if (!g->compositor || !g->shm || (!g->wm_base && !g->ivi_application)) {
 		vdispl_log(ERROR, conn->tag, "the compositor lacks %s: no windows there",
 			   !g->compositor ? "wl_compositor"
 			   : !g->shm      ? "wl_shm"
-					  : "xdg_wm_base (xdg-shell)");
+					  : "a shell (xdg_wm_base, or ivi_application where built with it)");
 		errno = EPROTONOSUPPORT;
 		goto err;
 	}
@@ -158,7 +170,8 @@ static int try_connect(struct vdispl_wl_connection *conn)
 					     readable, conn);
 	if (!conn->fd_source)
 		goto err;
-	vdispl_log(INFO, conn->tag, "connected to the compositor");
+	vdispl_log(INFO, conn->tag, "connected to the compositor%s",
+		   g->ivi_application ? " (ivi-shell)" : "");
 	conn->was_up = true;
 	conn->retry_ms = RETRY_FIRST_MS;
 	vdispl_list_for_each_item(user, struct vdispl_wl_user, link, &conn->users, pos, tmp)

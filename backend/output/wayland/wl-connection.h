@@ -2,8 +2,8 @@
 /*
  * One connection to a Wayland compositor, shared by every output window on
  * that display: the wl_display on the backend's loop, the globals the
- * windows need (wl_compositor, wl_shm, xdg_wm_base, and wp_presentation
- * where offered), and reconnection.
+ * windows need (wl_compositor, wl_shm, a shell: xdg_wm_base or weston's
+ * ivi_application, and wp_presentation where offered), and reconnection.
  *
  * The compositor may go away at any time (a crash, a restart). The
  * connection then tells its users (down), drops every proxy, and tries
@@ -24,6 +24,7 @@ struct wl_compositor;
 struct wl_shm;
 struct xdg_wm_base;
 struct wp_presentation;
+struct ivi_application;
 
 struct vdispl_wl_connection;
 
@@ -41,8 +42,9 @@ struct vdispl_wl_globals {
 	struct wl_display *display;
 	struct wl_compositor *compositor;
 	struct wl_shm *shm;
-	struct xdg_wm_base *wm_base;
-	struct wp_presentation *presentation; /* NULL: not offered */
+	struct xdg_wm_base *wm_base;		/* NULL: not offered (ivi-shell) */
+	struct ivi_application *ivi_application; /* NULL: not offered, or built without */
+	struct wp_presentation *presentation;	/* NULL: not offered */
 };
 
 /*

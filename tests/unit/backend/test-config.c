@@ -156,6 +156,14 @@ static void test_values(void)
 	vdispl_config_lookup(&config, 1, "g", "id1", &out);
 	TAP_CHECK(out.kind == VDISPL_OUTPUT_WAYLAND && !out.wayland_display[0],
 		  "g/id1: wayland on $WAYLAND_DISPLAY (wayland-display unset)");
+	TAP_CHECK(!parse("[backend]\noutput = wayland\n[g/id0]\nivi-id = 1001\n"),
+		  "output = wayland with an ivi-id");
+	vdispl_config_lookup(&config, 1, "g", "id0", &out);
+	TAP_CHECK(out.ivi_id == 1001, "g/id0: ivi-id 1001");
+	vdispl_config_lookup(&config, 1, "g", "id1", &out);
+	TAP_CHECK(out.ivi_id == 0, "g/id1: no ivi-id (a window)");
+	TAP_CHECK(parse("[backend]\noutput = wayland\n[g/id0]\nivi-id = -1\n") < 0,
+		  "a negative ivi-id is an error");
 	TAP_CHECK(!parse("\xef\xbb\xbf[backend]\r\npng-dir = /tmp/x\r\n") &&
 		      !strcmp(config.defaults.png_dir, "/tmp/x"),
 		  "BOM and CRLF");
