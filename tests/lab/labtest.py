@@ -251,6 +251,28 @@ class Lab:
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         return proc.returncode == 0, proc.stdout.strip()
 
+    def screen_of_frames(self, out_dir, screen_size, placed):
+        """Rows of a @screen_size screen showing, on black, each of @placed:
+        (name, connector size, frame, (x, y), region size or None), later
+        ones on top; a frame is cut to its region and to the screen. The
+        frames are drawn by vdispl-frame-check into @out_dir."""
+        width, height = screen_size
+        rows = [bytearray(width * 3) for _ in range(height)]
+        for name, size, frame, (x, y), region in placed:
+            path = os.path.join(out_dir, "expected-%s.png" % name)
+            subprocess.run([self.binaries["vdispl-frame-check"], "--write", path, "--size",
+                            "%dx%d" % size, "--frame", str(frame), "--connector", "0"],
+                           check=True)
+            _, _, picture = read_png(path)
+            region = region or size
+            for py, line in enumerate(picture[:region[1]]):
+                if y + py >= height:
+                    break
+                w = min(size[0], region[0], width - x)
+                if w > 0:
+                    rows[y + py][x * 3:(x + w) * 3] = line[:w * 3]
+        return [bytes(r) for r in rows]
+
     def check_flips(self, name, summary, frames):
         """A client summary shows @frames flips, each with its event, none
         completed by the frontend's 3.1 s fallback (a backend event lost)."""

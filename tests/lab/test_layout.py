@@ -8,7 +8,6 @@ top where the regions overlap, black elsewhere. When one guest is
 destroyed, its region goes black and the other guest's picture stays."""
 
 import os
-import subprocess
 
 from vdispl_lab import session
 
@@ -37,32 +36,14 @@ def _connectors(size):
     return "id0:%dx%d" % size
 
 
-def _expected(lab, out_dir, screen_size, guests):
-    """Rows of the screen @guests (GUESTS entries) make, in list order."""
-    width, height = screen_size
-    rows = [bytearray(width * 3) for _ in range(height)]
-    for name, size, frames, (x, y), _, region in guests:
-        path = os.path.join(out_dir, "expected-%s.png" % name)
-        subprocess.run([lab.binaries["vdispl-frame-check"], "--write", path, "--size",
-                        "%dx%d" % size, "--frame", str(frames), "--connector", "0"], check=True)
-        _, _, picture = labtest.read_png(path)
-        region = region or size
-        for py, line in enumerate(picture[:region[1]]):
-            if y + py >= height:
-                break
-            w = min(size[0], region[0], width - x)
-            if w > 0:
-                rows[y + py][x * 3:(x + w) * 3] = line[:w * 3]
-    return [bytes(r) for r in rows]
-
-
 def _check_screen(lab, r, shot, guests, what):
     path = r.file(shot)
     if not os.path.exists(path):
         lab.ok(False, "layout: %s: a screendump" % what, "no %s" % path)
         return
     width, height, rows = labtest.read_png(path)
-    expected = _expected(lab, os.path.dirname(path), (width, height), guests)
+    expected = lab.screen_of_frames(os.path.dirname(path), (width, height), [
+        (name, size, frames, pos, region) for name, size, frames, pos, _, region in guests])
     differing = labtest.pixels_differing(rows, expected)
     lab.ok(differing == 0, "layout: %s: the %dx%d screen is exactly %s" % (
         what, width, height, ", ".join("%s's frame %d at %d,%d%s" % (

@@ -16,7 +16,9 @@
  * ivi-shell shows nothing by itself: a surface is drawn only once a
  * controller has put it on a layer that is on a screen. Weston 10 loads
  * controllers through [core] modules= (or --modules): it no longer reads
- * [ivi-shell] ivi-module=.
+ * [ivi-shell] ivi-module=. Surfaces with no key go to 0,0; every pixel no
+ * surface covers is black. With several outputs, each shows every surface
+ * at the same place.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -32,20 +34,31 @@
 #include <ivi-layout-export.h>
 
 #define SECTION "vdispl-ivi-controller"
-/* The layer on the n-th output has id LAYER_ID_BASE + n. */
-#define LAYER_ID_BASE 0x7d150000u
+/* The ivi layer on the n-th output has id LAYER_ID_BASE + n. */
+#define LAYER_ID_BASE 1000u
 /* Far from int32 overflow in ivi-layout's rectangle arithmetic. */
 #define POSITION_LIMIT (1L << 20)
 
 /* Every line names us: weston's log is shared by all its modules. */
 #define log(...) weston_log(SECTION ": " __VA_ARGS__)
 
+/*
+ * One per output present at start: an ivi layer is on one screen at most.
+ * ivi-shell draws no background of its own, so what a surface leaves when
+ * it shrinks or goes would stay on screen: a black view behind each output
+ * repaints it.
+ */
+struct screen {
+	struct ivi_layout_layer *layer;
+	struct weston_view *background;
+};
+
 struct controller {
 	const struct ivi_layout_interface *ivi;
 	struct weston_config_section *section;
-	/* One per output present at start: an ivi layer is on one screen at most. */
-	struct ivi_layout_layer **layers;
-	int n_layers;
+	struct weston_layer background_layer;
+	struct screen *screens;
+	int n_screens;
 	struct wl_listener surface_created;
 	struct wl_listener surface_configured;
 	struct wl_listener output_created;
@@ -104,7 +117,8 @@ static void handle_surface_created(struct wl_listener *listener, void *data)
 	if (ret == -ENOENT)
 		log("surface %" PRIu32 ": no surface-%" PRIu32 " key, placed at 0,0\n", id, id);
 	else if (ret < 0)
-		log("surface %" PRIu32 ": surface-%" PRIu32 " is not X,Y within +-%ld, placed at 0,0\n",
+		log("surface %" PRIu32 ": surface-%" PRIu32
+		    " is not X,Y within +-%ld, placed at 0,0\n",
 		    id, id, POSITION_LIMIT);
 	else
 		log("surface %" PRIu32 ": placed at %" PRId32 ",%" PRId32 "\n", id, x, y);
@@ -127,8 +141,8 @@ static void handle_surface_configured(struct wl_listener *listener, void *data)
 	ivi->surface_set_destination_rectangle(ivisurf, x, y, surface->width, surface->height);
 	ivi->surface_set_visibility(ivisurf, true);
 	/* Adding it again after a resize is harmless: ivi-layout keeps one view per layer. */
-	for (int i = 0; i < ctl->n_layers; i++)
-		ivi->layer_add_surface(ctl->layers[i], ivisurf);
+	for (int i = 0; i < ctl->n_screens; i++)
+		ivi->layer_add_surface(ctl->screens[i].layer, ivisurf);
 	ivi->commit_changes();
 }
 
@@ -144,6 +158,13 @@ static void handle_output_created(struct wl_listener *listener, void *data)
 	log("output %s appeared after start: ivi-layout shows no layer on it\n", output->name);
 }
 
+static void destroy_screens(struct controller *ctl)
+{
+	for (int i = 0; i < ctl->n_screens; i++)
+		weston_surface_destroy(ctl->screens[i].background->surface);
+	free(ctl->screens);
+}
+
 static void handle_destroy(struct wl_listener *listener, void *data)
 {
 	struct controller *ctl = wl_container_of(listener, ctl, destroy);
@@ -152,39 +173,86 @@ static void handle_destroy(struct wl_listener *listener, void *data)
 	wl_list_remove(&ctl->surface_configured.link);
 	wl_list_remove(&ctl->output_created.link);
 	wl_list_remove(&ctl->destroy.link);
-	free(ctl->layers);
+	/* Emitted before the outputs and the renderer go: the views are still valid. */
+	destroy_screens(ctl);
+	weston_layer_fini(&ctl->background_layer);
 	free(ctl);
 }
 
-/* A layer the size of each output, so surface positions are output pixels. */
-static int add_layers(struct controller *ctl, struct weston_compositor *compositor)
+static struct weston_view *create_background(struct weston_compositor *compositor,
+					     struct weston_output *output)
+{
+	struct weston_surface *surface;
+	struct weston_view *view;
+
+	surface = weston_surface_create(compositor);
+	if (!surface)
+		return NULL;
+	view = weston_view_create(surface);
+	if (!view) {
+		weston_surface_destroy(surface);
+		return NULL;
+	}
+	weston_surface_set_color(surface, 0.0f, 0.0f, 0.0f, 1.0f);
+	/* Opaque, so nothing below it is drawn; an empty input region, so it takes no input. */
+	pixman_region32_fini(&surface->opaque);
+	pixman_region32_init_rect(&surface->opaque, 0, 0, output->width, output->height);
+	pixman_region32_fini(&surface->input);
+	pixman_region32_init(&surface->input);
+	weston_surface_set_size(surface, output->width, output->height);
+	weston_view_set_position(view, output->x, output->y);
+	surface->is_mapped = true;
+	view->is_mapped = true;
+	return view;
+}
+
+/* An ivi layer the size of each output, so surface positions are output pixels. */
+static int add_screen(struct controller *ctl, struct weston_compositor *compositor,
+		      struct weston_output *output, struct screen *screen)
 {
 	const struct ivi_layout_interface *ivi = ctl->ivi;
+	uint32_t id = LAYER_ID_BASE + (uint32_t)ctl->n_screens;
+
+	screen->background = create_background(compositor, output);
+	if (!screen->background)
+		return -ENOMEM;
+	weston_layer_entry_insert(&ctl->background_layer.view_list,
+				  &screen->background->layer_link);
+
+	screen->layer = ivi->layer_create_with_dimension(id, output->width, output->height);
+	if (!screen->layer) {
+		weston_surface_destroy(screen->background->surface);
+		return -ENOMEM;
+	}
+	ivi->layer_set_visibility(screen->layer, true);
+	ivi->layer_set_opacity(screen->layer, wl_fixed_from_int(1));
+	ivi->screen_add_layer(output, screen->layer);
+	log("layer %" PRIu32 " on output %s, %" PRId32 "x%" PRId32 "\n", id, output->name,
+	    output->width, output->height);
+	return 0;
+}
+
+static int add_screens(struct controller *ctl, struct weston_compositor *compositor)
+{
 	struct weston_output *output;
-	struct ivi_layout_layer *layer;
 	int n = wl_list_length(&compositor->output_list);
+	int ret;
 
 	/* A compositor may start with no output (DRM, nothing plugged in). */
 	if (n == 0) {
 		log("no output at start: nothing will be shown\n");
 		return 0;
 	}
-	ctl->layers = calloc((size_t)n, sizeof(*ctl->layers));
-	if (!ctl->layers)
+	ctl->screens = calloc((size_t)n, sizeof(*ctl->screens));
+	if (!ctl->screens)
 		return -ENOMEM;
-	wl_list_for_each(output, &compositor->output_list, link) {
-		layer = ivi->layer_create_with_dimension(LAYER_ID_BASE + ctl->n_layers,
-							 output->width, output->height);
-		if (!layer)
-			return -ENOMEM;
-		ivi->layer_set_visibility(layer, true);
-		ivi->layer_set_opacity(layer, wl_fixed_from_int(1));
-		ivi->screen_add_layer(output, layer);
-		ctl->layers[ctl->n_layers++] = layer;
-		log("layer 0x%" PRIx32 " on output %s, %" PRId32 "x%" PRId32 "\n",
-		    ivi->get_id_of_layer(layer), output->name, output->width, output->height);
+	wl_list_for_each (output, &compositor->output_list, link) {
+		ret = add_screen(ctl, compositor, output, &ctl->screens[ctl->n_screens]);
+		if (ret < 0)
+			return ret;
+		ctl->n_screens++;
 	}
-	return ivi->commit_changes() == IVI_SUCCEEDED ? 0 : -EIO;
+	return ctl->ivi->commit_changes() == IVI_SUCCEEDED ? 0 : -EIO;
 }
 
 WL_EXPORT int wet_module_init(struct weston_compositor *compositor, int *argc, char *argv[])
@@ -203,16 +271,18 @@ WL_EXPORT int wet_module_init(struct weston_compositor *compositor, int *argc, c
 	/* NULL when the section is absent: every lookup then falls back to 0,0. */
 	ctl->section = weston_config_get_section(wet_get_config(compositor), SECTION, NULL, NULL);
 
-	ret = add_layers(ctl, compositor);
+	weston_layer_init(&ctl->background_layer, compositor);
+	weston_layer_set_position(&ctl->background_layer, WESTON_LAYER_POSITION_BACKGROUND);
+	ret = add_screens(ctl, compositor);
 	if (ret < 0) {
-		log("cannot set up the layers: %s\n", strerror(-ret));
-		goto err_layers;
+		log("cannot set up the outputs: %s\n", strerror(-ret));
+		goto err_screens;
 	}
 
 	ctl->surface_created.notify = handle_surface_created;
 	ctl->surface_configured.notify = handle_surface_configured;
 	if (ctl->ivi->add_listener_create_surface(&ctl->surface_created) != IVI_SUCCEEDED)
-		goto err_layers;
+		goto err_screens;
 	if (ctl->ivi->add_listener_configure_surface(&ctl->surface_configured) != IVI_SUCCEEDED)
 		goto err_configure;
 	ctl->output_created.notify = handle_output_created;
@@ -223,9 +293,10 @@ WL_EXPORT int wet_module_init(struct weston_compositor *compositor, int *argc, c
 
 err_configure:
 	wl_list_remove(&ctl->surface_created.link);
-err_layers:
-	/* The layers made so far stay with ivi-layout, empty; weston exits anyway. */
-	free(ctl->layers);
+err_screens:
+	/* Any ivi layers made stay with ivi-layout, empty: weston exits on this error. */
+	destroy_screens(ctl);
+	weston_layer_fini(&ctl->background_layer);
 err_api:
 	free(ctl);
 	return -1;
