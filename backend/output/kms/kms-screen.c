@@ -148,6 +148,25 @@ static void complete_marked(struct kms_screen *s)
 	}
 }
 
+/*
+ * No commit is in flight: what each plane shows is what the last one
+ * carried, or nothing with the display off; framebuffers the guests let
+ * go of and nothing shows any more go.
+ */
+static void planes_settled(struct kms_screen *s)
+{
+	struct vdispl_list *pos, *tmp;
+	struct kms_region *r;
+
+	vdispl_list_for_each_item(r, struct kms_region, link, &s->regions, pos, tmp) {
+		if (!r->on_plane)
+			continue;
+		r->scanout.shown_fb = s->on ? r->scanout.pending_fb : 0;
+		r->scanout.pending_fb = 0;
+		kms_import_reap(&r->scanout, false);
+	}
+}
+
 /* The display's flip of a composition is done. */
 static void screen_flip_done(void *data)
 {
@@ -156,12 +175,8 @@ static void screen_flip_done(void *data)
 	struct kms_region *r;
 
 	s->flip_pending = false;
+	planes_settled(s);
 	vdispl_list_for_each_item(r, struct kms_region, link, &s->regions, pos, tmp) {
-		if (r->on_plane) {
-			r->scanout.shown_fb = s->on ? r->scanout.pending_fb : 0;
-			r->scanout.pending_fb = 0;
-			kms_import_reap(&r->scanout, false);
-		}
 		r->completing |= r->in_flight;
 		r->in_flight = false;
 	}
@@ -381,6 +396,7 @@ int kms_screen_turn_on(struct kms_screen *s)
 	struct vdispl_picture canvas;
 	struct vdispl_list *pos, *tmp;
 	struct kms_region *r;
+	bool completed = false;
 	int ret;
 
 	s->turn_on = false;
@@ -407,13 +423,13 @@ int kms_screen_turn_on(struct kms_screen *s)
 		r->scanout.shown_fb = r->shown ? r->scanout.next_fb : 0;
 		kms_import_committed(&r->scanout, r->scanout.shown_fb);
 		/* A flip taken while the display waited to turn on: shown now. */
-		if (r->waiting) {
-			r->waiting = false;
-			r->completing = true;
-			/* done() from the loop (screen_retry()), never from an output op. */
-			vdispl_loop_timer_arm(s->retry, 1);
-		}
+		completed |= r->waiting;
+		r->completing |= r->waiting;
+		r->waiting = false;
 	}
+	/* Their done() from the loop (screen_retry()), never from an output op. */
+	if (completed)
+		vdispl_loop_timer_arm(s->retry, 1);
 	return 0;
 }
 
@@ -437,16 +453,9 @@ void kms_screen_hide(struct kms_screen *s, struct kms_region *r)
 	/* Blocking; a flip in flight still completes, through screen_flip_done(). */
 	s->display->impl->disable(s->display);
 	s->on = false;
-	if (!s->flip_pending) {
-		/* Nothing is on the planes now (else screen_flip_done() says so). */
-		struct vdispl_list *pos, *tmp;
-		struct kms_region *o;
-
-		vdispl_list_for_each_item(o, struct kms_region, link, &s->regions, pos, tmp) {
-			o->scanout.shown_fb = 0;
-			kms_import_reap(&o->scanout, false);
-		}
-	}
+	/* Nothing is on the planes now (a flip in flight says so when done). */
+	if (!s->flip_pending)
+		planes_settled(s);
 	/* Flips no commit will carry now are done from the loop, unshown. */
 	vdispl_loop_timer_arm(s->retry, 1);
 }

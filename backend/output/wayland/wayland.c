@@ -377,7 +377,8 @@ static void connection_up(struct vdispl_wl_user *user)
 	if (!ret && w->enabled && !w->closed) {
 		ret = open_window(w, g);
 		/* An ivi surface needs no configure first: its picture goes now. */
-		present(w);
+		if (!ret)
+			present(w);
 	}
 	if (ret)
 		vdispl_log_errno(ERROR, w->base.tag, ret, "creating the window");
