@@ -815,6 +815,25 @@ void vdispl_config_lookup_limits(const struct vdispl_config *config, uint32_t do
 	}
 }
 
+bool vdispl_config_domain_may_use(const struct vdispl_config *config, uint32_t domid,
+				  const char *domain_name, enum vdispl_output_kind kind)
+{
+	char id[16];
+
+	snprintf(id, sizeof(id), "%u", domid);
+	if (config->defaults.kind == kind)
+		return true;
+	for (size_t i = 0; i < config->num_sections; i++) {
+		const struct vdispl_config_section *s = &config->sections[i];
+		bool domain = !strcmp(s->domain, "*") || !strcmp(s->domain, id) ||
+			      (domain_name && !strcmp(s->domain, domain_name));
+
+		if (domain && (s->set_mask & KEY_BIT(KEY_OUTPUT)) && s->output.kind == kind)
+			return true;
+	}
+	return false;
+}
+
 void vdispl_config_lookup(const struct vdispl_config *config, uint32_t domid,
 			  const char *domain_name, const char *unique_id,
 			  struct vdispl_output_config *out)

@@ -204,6 +204,14 @@ void vdispl_config_lookup(const struct vdispl_config *config, uint32_t domid,
 			  struct vdispl_output_config *out);
 
 /*
+ * True if some connector of domain @domid named @domain_name (may be NULL)
+ * may be shown by an output of @kind: [backend]'s output is, or a section
+ * naming the domain, or "*", sets it.
+ */
+bool vdispl_config_domain_may_use(const struct vdispl_config *config, uint32_t domid,
+				  const char *domain_name, enum vdispl_output_kind kind);
+
+/*
  * The limits for every device of domain @domid named @domain_name (may be
  * NULL): [backend]'s, with the keys set by matching sections whose
  * unique-id is "*" over them, the one naming the domain last.

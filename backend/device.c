@@ -94,6 +94,9 @@ int vdispl_device_create(struct vdispl_backend *backend, uint32_t domid, uint32_
 	dev->buffers.import.domid = domid;
 	dev->buffers.import.tag = dev->tag;
 	dev->buffers.import.guest_log = &dev->guest_log;
+	/* Compositors map the dma-bufs they are given writable (import.h). */
+	dev->buffers.import.writable = vdispl_config_domain_may_use(
+		&backend->config, domid, dev->domain_name, VDISPL_OUTPUT_WAYLAND);
 	vdispl_config_lookup_limits(&backend->config, domid, dev->domain_name, &dev->limits);
 	/* No buffer need be larger than the largest picture a connector shows. */
 	size = (uint64_t)dev->limits.max_width * dev->limits.max_height * 4u;

@@ -50,6 +50,12 @@ struct vdispl_import_device {
 	uint32_t domid;
 	const char *tag;
 	struct vdispl_ratelimit *guest_log; /* the device's, for what its guest causes */
+	/*
+	 * Export the guest's buffers writable: Mesa's llvmpipe, a Wayland
+	 * compositor's renderer, maps every dma-buf it imports for reading and
+	 * writing, even one it only samples, and crashes when that mapping fails.
+	 */
+	bool writable;
 };
 
 struct vdispl_import_impl {

@@ -24,7 +24,7 @@ static int module_create(struct vdispl_import_device *dev, uint32_t pages, vdisp
 {
 	struct vdispl_dmabuf_module *m = vdispl_import_module_handle(dev->import);
 	struct vdispl_dmabuf_export e;
-	int ret = vdispl_dmabuf_module_export(m, dev->domid, grefs, pages, false, &e);
+	int ret = vdispl_dmabuf_module_export(m, dev->domid, grefs, pages, dev->writable, &e);
 
 	if (ret) {
 		if (e.status)

@@ -33,12 +33,23 @@ def _apt(args, archives):
     return proc.stdout
 
 
+def _install_args(packages):
+    """apt-get's arguments to install @packages. A name given as
+    NAME/SUITE ("weston/bookworm-backports") makes SUITE the target release
+    of the whole closure (apt-get -t): its dependencies come from there too
+    where it has them, as backports need newer libraries."""
+    suites = sorted({p.split("/", 1)[1] for p in packages if "/" in p})
+    if len(suites) > 1:
+        raise LabError("packages from more than one suite: %s" % " ".join(packages))
+    return (["-t", suites[0]] if suites else []) + ["install"] + [p.split("/")[0] for p in packages]
+
+
 def resolve(packages):
     """The .deb file names (with versions) that @packages and their
     dependencies are, as apt would install them on an empty system."""
     with tempfile.TemporaryDirectory() as empty:
         os.makedirs(os.path.join(empty, "partial"))
-        out = _apt(["--print-uris", "install"] + list(packages), empty)
+        out = _apt(["--print-uris"] + _install_args(packages), empty)
     files = []
     for line in out.splitlines():
         m = _URI_LINE.match(line)
@@ -56,7 +67,7 @@ def fetch(packages):
     os.makedirs(os.path.join(archives, "partial"), exist_ok=True)
     missing = [f for f in files if not os.path.exists(os.path.join(archives, f))]
     if missing:
-        _apt(["--download-only", "install"] + list(packages), archives)
+        _apt(["--download-only"] + _install_args(packages), archives)
         still = [f for f in missing if not os.path.exists(os.path.join(archives, f))]
         if still:
             raise LabError("apt did not download: %s" % ", ".join(still))

@@ -11,6 +11,7 @@
 
 #include "backend/output/wayland/wayland.h"
 #include "backend/output/wayland/wl-connection.h"
+#include "backend/output/wayland/wl-dmabuf.h"
 #include "presentation-time-client-protocol.h" /* generated: in the build folder */
 #include "xdg-shell-client-protocol.h"
 #ifdef VDISPL_HAVE_IVI
@@ -46,6 +47,14 @@ struct wayland_output {
 	struct wl_shm_pool *pool;
 	struct slot slots[SLOTS];
 	int shown; /* the slot with the guest's latest picture, or -1 */
+	/*
+	 * Guest framebuffers that are dma-bufs, each the compositor's buffer
+	 * where it takes them (struct vdispl_wl_dmabuf.link), and the one that
+	 * is the guest's latest picture, if that has a dma-buf (then shown is -1).
+	 */
+	struct vdispl_list dmabufs;
+	struct vdispl_wl_dmabuf *latest;
+	bool dmabuf_logged, shm_logged; /* which way frames go: said once each */
 
 	struct wl_surface *surface;
 	struct xdg_surface *xdg_surface;
@@ -180,21 +189,104 @@ static void ask_pacing(struct wayland_output *w)
 	}
 }
 
+static int take_picture(struct wayland_output *w, struct vdispl_picture *picture);
+
+static void log_shm(struct wayland_output *w, const char *why)
+{
+	if (w->shm_logged)
+		return;
+	w->shm_logged = true;
+	vdispl_log(INFO, w->base.tag, "frames go to the compositor through wl_shm (one copy): %s",
+		   why);
+}
+
+/*
+ * The latest picture is a dma-buf: the compositor's buffer for it, or NULL
+ * while the compositor has not answered yet. One it cannot take is copied
+ * into a slot (then the latest is that slot), and NULL is returned as well.
+ */
+static struct wl_buffer *latest_dmabuf(struct wayland_output *w)
+{
+	const struct vdispl_wl_globals *g = vdispl_wl_connection_globals(w->conn);
+	struct vdispl_wl_dmabuf *d = w->latest;
+	const char *why = vdispl_wl_dmabuf_unsuitable(g, &d->picture, w->base.width,
+						      w->base.height);
+	int ret;
+
+	if (!why && d->refused)
+		why = "the compositor refused the guest's dma-buf";
+	if (!why) {
+		if (d->buffer || d->params)
+			return d->buffer;
+		ret = vdispl_wl_dmabuf_ask(d, g);
+		if (!ret)
+			return NULL;
+		why = "the compositor's buffer could not be asked for";
+	}
+	log_shm(w, why);
+	ret = take_picture(w, &d->picture);
+	if (ret)
+		vdispl_log_errno(WARN, w->base.tag, ret, "copying the guest's picture");
+	return NULL;
+}
+
 /* Put the latest picture in the window, asking when it is used. */
 static void present(struct wayland_output *w)
 {
-	struct slot *slot;
+	struct wl_buffer *buffer = NULL;
+	struct slot *slot = NULL;
 
-	if (!w->surface || !w->configured || w->shown < 0)
+	if (!w->surface || !w->configured)
 		return;
-	slot = &w->slots[w->shown];
-	if (!slot->buffer)
+	if (w->latest)
+		buffer = latest_dmabuf(w);
+	if (!buffer && !w->latest && w->shown >= 0) {
+		slot = &w->slots[w->shown];
+		buffer = slot->buffer;
+	}
+	if (!buffer)
 		return;
-	wl_surface_attach(w->surface, slot->buffer, 0, 0);
+	wl_surface_attach(w->surface, buffer, 0, 0);
 	wl_surface_damage(w->surface, 0, 0, (int32_t)w->base.width, (int32_t)w->base.height);
 	ask_pacing(w);
 	wl_surface_commit(w->surface);
-	slot->busy = true;
+	if (slot)
+		slot->busy = true;
+}
+
+/* The compositor made the guest's dma-buf its buffer, or refused it. */
+static void dmabuf_answered(struct vdispl_wl_dmabuf *d, void *data)
+{
+	struct wayland_output *w = data;
+
+	if (d->buffer && !w->dmabuf_logged) {
+		w->dmabuf_logged = true;
+		vdispl_log(INFO, w->base.tag, "frames go to the compositor as dma-bufs (zero copy)");
+	}
+	if (w->latest == d) {
+		present(w);
+		vdispl_wl_connection_flush(w->conn);
+	}
+}
+
+static struct vdispl_wl_dmabuf *find_dmabuf(struct wayland_output *w, uint64_t key)
+{
+	struct vdispl_wl_dmabuf *d;
+	struct vdispl_list *pos, *tmp;
+
+	vdispl_list_for_each_item(d, struct vdispl_wl_dmabuf, link, &w->dmabufs, pos, tmp)
+		if (d->picture.key == key)
+			return d;
+	return NULL;
+}
+
+static void free_dmabuf(struct wayland_output *w, struct vdispl_wl_dmabuf *d)
+{
+	if (w->latest == d)
+		w->latest = NULL;
+	vdispl_list_del(&d->link);
+	vdispl_wl_dmabuf_drop(d);
+	free(d);
 }
 
 static void xdg_surface_configure(void *data, struct xdg_surface *xdg_surface, uint32_t serial)
@@ -388,8 +480,13 @@ static void connection_down(struct vdispl_wl_user *user)
 {
 	struct wayland_output *w = vdispl_container_of(user, struct wayland_output, user);
 
+	struct vdispl_wl_dmabuf *d;
+	struct vdispl_list *pos, *tmp;
+
 	close_window(w);
 	drop_buffers(w);
+	vdispl_list_for_each_item(d, struct vdispl_wl_dmabuf, link, &w->dmabufs, pos, tmp)
+		vdispl_wl_dmabuf_drop(d);
 }
 
 /* A slot the compositor does not hold and that is not the latest picture. */
@@ -401,6 +498,7 @@ static int free_slot(struct wayland_output *w)
 	return -1;
 }
 
+/* Copy @picture into a free slot: it is the latest from now on. */
 static int take_picture(struct wayland_output *w, struct vdispl_picture *picture)
 {
 	int i = free_slot(w);
@@ -419,6 +517,43 @@ static int take_picture(struct wayland_output *w, struct vdispl_picture *picture
 	if (ret)
 		return ret;
 	w->shown = i;
+	w->latest = NULL;
+	return 0;
+}
+
+/*
+ * @picture is the latest from now on. One with a dma-buf is remembered as
+ * it is: present() decides whether it goes as it is or copied, once the
+ * compositor, if any, is known. Others are copied now.
+ */
+static int new_picture(struct wayland_output *w, struct vdispl_picture *picture)
+{
+	struct vdispl_wl_dmabuf *d;
+
+	if (picture->dmabuf_fd < 0) {
+		if (vdispl_wl_connection_globals(w->conn))
+			log_shm(w, "the guest's buffer is not a dma-buf (the import strategy maps it)");
+		return take_picture(w, picture);
+	}
+	d = find_dmabuf(w, picture->key);
+	if (!d) {
+		d = calloc(1, sizeof(*d));
+		if (!d)
+			return -ENOMEM;
+		d->picture = *picture;
+		d->width = w->base.width;
+		d->height = w->base.height;
+		d->answered = dmabuf_answered;
+		d->data = w;
+		vdispl_list_add(&w->dmabufs, &d->link);
+	}
+	/* Where it starts may change with each SET_CONFIG. */
+	if (d->picture.x != picture->x || d->picture.y != picture->y) {
+		vdispl_wl_dmabuf_drop(d);
+		d->picture = *picture;
+	}
+	w->latest = d;
+	w->shown = -1;
 	return 0;
 }
 
@@ -426,7 +561,7 @@ static int wayland_enable(struct vdispl_output *output, struct vdispl_picture *p
 {
 	struct wayland_output *w = wayland_output(output);
 	const struct vdispl_wl_globals *g = vdispl_wl_connection_globals(w->conn);
-	int ret = take_picture(w, picture);
+	int ret = new_picture(w, picture);
 
 	if (ret)
 		return ret;
@@ -458,7 +593,7 @@ static int wayland_flip(struct vdispl_output *output, struct vdispl_picture *pic
 
 	if (!w->enabled || w->flip_pending)
 		return -EBUSY;
-	ret = take_picture(w, picture);
+	ret = new_picture(w, picture);
 	if (ret)
 		return ret;
 	/*
@@ -483,13 +618,29 @@ static void frame_timeout(void *data)
 	flip_done(w);
 }
 
+/* The guest framebuffer goes away: so does the compositor's buffer made of it. */
+static void wayland_forget(struct vdispl_output *output, uint64_t key)
+{
+	struct wayland_output *w = wayland_output(output);
+	struct vdispl_wl_dmabuf *d = find_dmabuf(w, key);
+
+	if (!d)
+		return;
+	free_dmabuf(w, d);
+	vdispl_wl_connection_flush(w->conn);
+}
+
 static void wayland_destroy(struct vdispl_output *output)
 {
 	struct wayland_output *w = wayland_output(output);
+	struct vdispl_wl_dmabuf *d;
+	struct vdispl_list *pos, *tmp;
 
 	vdispl_wl_connection_remove_user(w->conn, &w->user);
 	close_window(w);
 	drop_buffers(w);
+	vdispl_list_for_each_item(d, struct vdispl_wl_dmabuf, link, &w->dmabufs, pos, tmp)
+		free_dmabuf(w, d);
 	vdispl_wl_connection_flush(w->conn);
 	vdispl_wl_connection_put(w->conn);
 	vdispl_loop_remove(w->timer);
@@ -503,6 +654,7 @@ static const struct vdispl_output_impl wayland_impl = {
 	.enable = wayland_enable,
 	.disable = wayland_disable,
 	.flip = wayland_flip,
+	.forget = wayland_forget,
 	.destroy = wayland_destroy,
 };
 
@@ -518,6 +670,7 @@ int vdispl_wayland_output_create(const struct vdispl_output_params *params,
 	w->ivi_id = params->config->ivi_id;
 	snprintf(w->title, sizeof(w->title), "%s", params->title ? params->title : params->tag);
 	w->shown = -1;
+	vdispl_list_init(&w->dmabufs);
 	w->slot_size = (size_t)params->width * params->height * 4;
 	w->memfd = memfd_create("vdispl-wayland", MFD_CLOEXEC);
 	if (w->memfd < 0) {

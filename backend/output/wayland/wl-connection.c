@@ -8,6 +8,7 @@
 #include <wayland-client.h>
 
 #include "backend/output/wayland/wl-connection.h"
+#include "linux-dmabuf-unstable-v1-client-protocol.h" /* generated */
 #include "presentation-time-client-protocol.h" /* generated */
 #include "xdg-shell-client-protocol.h" /* generated: in the build folder */
 #ifdef VDISPL_HAVE_IVI
@@ -17,6 +18,10 @@
 
 #define RETRY_FIRST_MS 100
 #define RETRY_MAX_MS 5000
+/* Version 3 is the last to list formats and modifiers as events (4 has a feedback table). */
+#define LINUX_DMABUF_VERSION 3
+/* More (format, modifier) pairs than any compositor offers; the rest are ignored. */
+#define DMABUF_FORMATS_MAX 1024
 
 struct vdispl_wl_connection {
 	struct vdispl_list link; /* in connections */
@@ -45,6 +50,42 @@ static const struct xdg_wm_base_listener wm_base_listener = {
 	.ping = xdg_wm_base_ping,
 };
 
+/* Version 1 and 2's list: formats without modifiers. We need LINEAR said outright. */
+static void dmabuf_format(void *data, struct zwp_linux_dmabuf_v1 *dmabuf, uint32_t fourcc)
+{
+}
+
+static void dmabuf_modifier(void *data, struct zwp_linux_dmabuf_v1 *dmabuf, uint32_t fourcc,
+			    uint32_t modifier_hi, uint32_t modifier_lo)
+{
+	struct vdispl_wl_globals *g = data;
+	struct vdispl_wl_dmabuf_format *formats;
+
+	if (g->dmabuf_format_count >= DMABUF_FORMATS_MAX)
+		return;
+	formats = realloc(g->dmabuf_formats, (g->dmabuf_format_count + 1) * sizeof(*formats));
+	if (!formats)
+		return; /* a format less: its buffers go through wl_shm */
+	formats[g->dmabuf_format_count].fourcc = fourcc;
+	formats[g->dmabuf_format_count].modifier = (uint64_t)modifier_hi << 32 | modifier_lo;
+	g->dmabuf_formats = formats;
+	g->dmabuf_format_count++;
+}
+
+static const struct zwp_linux_dmabuf_v1_listener dmabuf_listener = {
+	.format = dmabuf_format,
+	.modifier = dmabuf_modifier,
+};
+
+bool vdispl_wl_globals_take_dmabuf(const struct vdispl_wl_globals *g, uint32_t fourcc,
+				   uint64_t modifier)
+{
+	for (size_t i = 0; g->linux_dmabuf && i < g->dmabuf_format_count; i++)
+		if (g->dmabuf_formats[i].fourcc == fourcc && g->dmabuf_formats[i].modifier == modifier)
+			return true;
+	return false;
+}
+
 static void registry_global(void *data, struct wl_registry *registry, uint32_t name,
 			    const char *interface, uint32_t version)
 {
@@ -59,6 +100,12 @@ static void registry_global(void *data, struct wl_registry *registry, uint32_t n
 		xdg_wm_base_add_listener(g->wm_base, &wm_base_listener, NULL);
 	} else if (!strcmp(interface, wp_presentation_interface.name) && !g->presentation) {
 		g->presentation = wl_registry_bind(registry, name, &wp_presentation_interface, 1);
+	} else if (!strcmp(interface, zwp_linux_dmabuf_v1_interface.name) && !g->linux_dmabuf &&
+		   version >= LINUX_DMABUF_VERSION) {
+		g->linux_dmabuf = wl_registry_bind(registry, name, &zwp_linux_dmabuf_v1_interface,
+						   LINUX_DMABUF_VERSION);
+		if (g->linux_dmabuf)
+			zwp_linux_dmabuf_v1_add_listener(g->linux_dmabuf, &dmabuf_listener, g);
 #ifdef VDISPL_HAVE_IVI
 	} else if (!strcmp(interface, ivi_application_interface.name) && !g->ivi_application) {
 		g->ivi_application =
@@ -82,6 +129,9 @@ static void drop_proxies(struct vdispl_wl_connection *conn)
 
 	if (g->presentation)
 		wp_presentation_destroy(g->presentation);
+	if (g->linux_dmabuf)
+		zwp_linux_dmabuf_v1_destroy(g->linux_dmabuf);
+	free(g->dmabuf_formats);
 	if (g->wm_base)
 		xdg_wm_base_destroy(g->wm_base);
 #ifdef VDISPL_HAVE_IVI
@@ -158,6 +208,9 @@ static int try_connect(struct vdispl_wl_connection *conn)
 	 */
 	if (wl_display_roundtrip(g->display) < 0)
 		goto err;
+	/* A second for what the globals bound in the first say: linux_dmabuf's formats. */
+	if (g->linux_dmabuf && wl_display_roundtrip(g->display) < 0)
+		goto err;
 	if (!g->compositor || !g->shm || (!g->wm_base && !g->ivi_application)) {
 		vdispl_log(ERROR, conn->tag, "the compositor lacks %s: no windows there",
 			   !g->compositor ? "wl_compositor"
@@ -172,6 +225,9 @@ static int try_connect(struct vdispl_wl_connection *conn)
 		goto err;
 	vdispl_log(INFO, conn->tag, "connected to the compositor%s",
 		   g->ivi_application ? " (ivi-shell)" : "");
+	if (g->linux_dmabuf)
+		vdispl_log(INFO, conn->tag, "the compositor offers zwp_linux_dmabuf_v1 with %zu "
+			   "formats and modifiers", g->dmabuf_format_count);
 	conn->was_up = true;
 	conn->retry_ms = RETRY_FIRST_MS;
 	vdispl_list_for_each_item(user, struct vdispl_wl_user, link, &conn->users, pos, tmp)

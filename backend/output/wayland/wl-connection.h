@@ -3,7 +3,8 @@
  * One connection to a Wayland compositor, shared by every output window on
  * that display: the wl_display on the backend's loop, the globals the
  * windows need (wl_compositor, wl_shm, a shell: xdg_wm_base or weston's
- * ivi_application, and wp_presentation where offered), and reconnection.
+ * ivi_application, and wp_presentation and zwp_linux_dmabuf_v1 where
+ * offered), and reconnection.
  *
  * The compositor may go away at any time (a crash, a restart). The
  * connection then tells its users (down), drops every proxy, and tries
@@ -15,6 +16,8 @@
 #define VDISPL_OUTPUT_WAYLAND_CONNECTION_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "common/list.h"
 #include "common/loop.h"
@@ -25,6 +28,13 @@ struct wl_shm;
 struct xdg_wm_base;
 struct wp_presentation;
 struct ivi_application;
+struct zwp_linux_dmabuf_v1;
+
+/* A pixel format and modifier the compositor takes as a dma-buf. */
+struct vdispl_wl_dmabuf_format {
+	uint32_t fourcc;
+	uint64_t modifier;
+};
 
 struct vdispl_wl_connection;
 
@@ -45,7 +55,14 @@ struct vdispl_wl_globals {
 	struct xdg_wm_base *wm_base;		/* NULL: not offered (ivi-shell) */
 	struct ivi_application *ivi_application; /* NULL: not offered, or built without */
 	struct wp_presentation *presentation;	/* NULL: not offered */
+	struct zwp_linux_dmabuf_v1 *linux_dmabuf; /* NULL: not offered */
+	struct vdispl_wl_dmabuf_format *dmabuf_formats; /* what linux_dmabuf takes */
+	size_t dmabuf_format_count;
 };
+
+/* True if the compositor takes dma-bufs of @fourcc with @modifier. */
+bool vdispl_wl_globals_take_dmabuf(const struct vdispl_wl_globals *g, uint32_t fourcc,
+				   uint64_t modifier);
 
 /*
  * The connection to @name ("" for $WAYLAND_DISPLAY or "wayland-0"), shared:

@@ -551,6 +551,32 @@ static void test_output_keys(void)
 		  "kinds are named from the one table");
 }
 
+/* Which guests an output kind may show: the import exports writable dma-bufs for Wayland. */
+static void test_domain_may_use(void)
+{
+	vdispl_config_init(&config);
+	TAP_CHECK(vdispl_config_domain_may_use(&config, 3, "guest", VDISPL_OUTPUT_KMS) &&
+		      !vdispl_config_domain_may_use(&config, 3, "guest", VDISPL_OUTPUT_WAYLAND),
+		  "by default every guest is on KMS only");
+	TAP_EQ_INT(parse("[guest/id1]\noutput = wayland\n[7/*]\npng-every = 2\n"), 0,
+		   "may-use parse");
+	TAP_CHECK(vdispl_config_domain_may_use(&config, 3, "guest", VDISPL_OUTPUT_WAYLAND) &&
+		      vdispl_config_domain_may_use(&config, 3, "guest", VDISPL_OUTPUT_KMS),
+		  "a section naming the guest by name puts one of its connectors on wayland");
+	TAP_CHECK(!vdispl_config_domain_may_use(&config, 4, "other", VDISPL_OUTPUT_WAYLAND) &&
+		      !vdispl_config_domain_may_use(&config, 7, NULL, VDISPL_OUTPUT_WAYLAND),
+		  "other guests, and a section that sets no output, stay off wayland");
+	TAP_EQ_INT(parse("[*/*]\noutput = wayland\n"), 0, "may-use parse of */*");
+	TAP_CHECK(vdispl_config_domain_may_use(&config, 9, NULL, VDISPL_OUTPUT_WAYLAND),
+		  "[*/*] reaches every guest");
+	TAP_EQ_INT(parse("[backend]\noutput = headless\n[4/*]\noutput = wayland\n"), 0,
+		   "may-use parse by id");
+	TAP_CHECK(vdispl_config_domain_may_use(&config, 4, "x", VDISPL_OUTPUT_WAYLAND) &&
+		      vdispl_config_domain_may_use(&config, 5, "x", VDISPL_OUTPUT_HEADLESS) &&
+		      !vdispl_config_domain_may_use(&config, 5, "x", VDISPL_OUTPUT_KMS),
+		  "by domain id; [backend]'s output reaches every guest");
+}
+
 int main(void)
 {
 	test_output_keys();
@@ -564,5 +590,6 @@ int main(void)
 	test_error_leaves_config();
 	test_file();
 	test_limits();
+	test_domain_may_use();
 	return tap_done();
 }

@@ -154,18 +154,34 @@ lab_stop_dom0_cmd() {
 }
 
 # lab_start_weston [ARGS...]: weston (boot with --dom0-pkg weston) on Dom0's
-# first display (/dev/dri/card0, bochs): DRM backend, pixman renderer, VT 1,
-# no input devices needed; ARGS come after these and override them. Its log
-# is $LAB_WESTON_LOG (weston.log on the host). Waits (20 s at most) for its
+# first display (/dev/dri/card0, bochs): DRM backend (or $LAB_WESTON_BACKEND:
+# headless), pixman renderer (or $LAB_WESTON_RENDERER: gl), no input devices needed; ARGS come after these
+# and override them. Its log is $LAB_WESTON_LOG (weston.log on the host). Waits (20 s at most) for its
 # socket, then exports WAYLAND_DISPLAY and XDG_RUNTIME_DIR, so Wayland
 # clients and backends started afterwards find it.
 lab_start_weston() {
     command -v weston >/dev/null || lab_fail "no weston in Dom0: boot with --dom0-pkg weston"
     lab_runtime_dir
     socket=$LAB_XDG_RUNTIME_DIR/$LAB_WAYLAND_DISPLAY
-    HOME=/root XDG_RUNTIME_DIR=$LAB_XDG_RUNTIME_DIR \
-    weston --backend=drm-backend.so --drm-device=card0 --tty=1 --use-pixman \
-        --continue-without-input --socket="$LAB_WAYLAND_DISPLAY" --log="$LAB_WESTON_LOG" "$@" \
+    # Weston 13 and later have only libseat, whose built-in seatd takes the
+    # current VT and refuses --tty, and name the renderer; 10's direct
+    # launcher needs a VT, and knows --use-pixman only (GL is its default).
+    major=$(weston --version 2>&1 | sed -n 's/^weston \([0-9]*\)\..*/\1/p')
+    if [ "${major:-0}" -ge 13 ]; then
+        set -- "--renderer=${LAB_WESTON_RENDERER:-pixman}" "$@"
+    else
+        [ "${LAB_WESTON_RENDERER:-pixman}" != pixman ] || set -- --use-pixman "$@"
+        set -- --tty=1 "$@"
+    fi
+    # Headless (weston 13 and later): a 1280x800 output no QMP screendump
+    # shows; --debug lets lab_weston_screenshot take its picture.
+    if [ "${LAB_WESTON_BACKEND:-drm}" = headless ]; then
+        set -- --backend=headless --width=1280 --height=800 --debug "$@"
+    else
+        set -- --backend=drm-backend.so --drm-device=card0 --continue-without-input "$@"
+    fi
+    HOME=/root XDG_RUNTIME_DIR=$LAB_XDG_RUNTIME_DIR weston \
+        --socket="$LAB_WAYLAND_DISPLAY" --log="$LAB_WESTON_LOG" "$@" \
         >>"$LAB_WESTON_LOG" 2>&1 </dev/null 3>&- &
     LAB_WESTON_PID=$!
     i=0
@@ -179,6 +195,19 @@ lab_start_weston() {
     done
     export WAYLAND_DISPLAY="$LAB_WAYLAND_DISPLAY" XDG_RUNTIME_DIR="$LAB_XDG_RUNTIME_DIR"
     lab_log "weston running, pid $LAB_WESTON_PID, socket $socket"
+}
+
+# lab_weston_screenshot NAME: what weston (started with
+# LAB_WESTON_BACKEND=headless) shows, by its own screenshooter, sent to the
+# host as NAME.png.
+lab_weston_screenshot() {
+    shots=$(mktemp -d)
+    (cd "$shots" && XDG_PICTURES_DIR=$shots weston-screenshooter) >/tmp/screenshooter.log 2>&1 ||
+        lab_fail "weston-screenshooter failed: $(tail -n 5 /tmp/screenshooter.log)"
+    png=$(ls "$shots"/*.png 2>/dev/null | head -n 1)
+    [ -n "$png" ] || lab_fail "weston-screenshooter wrote no PNG: $(tail -n 5 /tmp/screenshooter.log)"
+    lab_send_file "$1.png" "$png"
+    rm -rf "$shots"
 }
 
 # lab_stop_process NAME PID SIGNAL: send SIGNAL to PID (our child) and wait
