@@ -263,10 +263,13 @@ static void dmabuf_answered(struct vdispl_wl_dmabuf *d, void *data)
 		w->dmabuf_logged = true;
 		vdispl_log(INFO, w->base.tag, "frames go to the compositor as dma-bufs (zero copy)");
 	}
-	if (w->latest == d) {
+	/*
+	 * No flush here: this runs inside the connection's dispatch, which
+	 * flushes after it, and a flush that found the compositor gone would
+	 * free the display under the dispatch.
+	 */
+	if (w->latest == d)
 		present(w);
-		vdispl_wl_connection_flush(w->conn);
-	}
 }
 
 static struct vdispl_wl_dmabuf *find_dmabuf(struct wayland_output *w, uint64_t key)
@@ -285,7 +288,8 @@ static void free_dmabuf(struct wayland_output *w, struct vdispl_wl_dmabuf *d)
 	if (w->latest == d)
 		w->latest = NULL;
 	vdispl_list_del(&d->link);
-	vdispl_wl_dmabuf_drop(d);
+	/* Connected or not: a gone connection already dropped the proxies. */
+	vdispl_wl_dmabuf_drop(d, false);
 	free(d);
 }
 
@@ -486,7 +490,7 @@ static void connection_down(struct vdispl_wl_user *user)
 	close_window(w);
 	drop_buffers(w);
 	vdispl_list_for_each_item(d, struct vdispl_wl_dmabuf, link, &w->dmabufs, pos, tmp)
-		vdispl_wl_dmabuf_drop(d);
+		vdispl_wl_dmabuf_drop(d, true);
 }
 
 /* A slot the compositor does not hold and that is not the latest picture. */
@@ -549,7 +553,7 @@ static int new_picture(struct wayland_output *w, struct vdispl_picture *picture)
 	}
 	/* Where it starts may change with each SET_CONFIG. */
 	if (d->picture.x != picture->x || d->picture.y != picture->y) {
-		vdispl_wl_dmabuf_drop(d);
+		vdispl_wl_dmabuf_drop(d, false);
 		d->picture = *picture;
 	}
 	w->latest = d;

@@ -35,6 +35,13 @@ struct vdispl_wl_connection {
 	struct vdispl_loop_source *retry;
 	uint32_t retry_ms;
 	bool was_up;	      /* for the log: lost, or never reached */
+	/*
+	 * Inside wl_display_dispatch(): handlers may send (a flip done starts
+	 * the next), and a flush that finds the compositor gone must not free
+	 * the display under the dispatch; it leaves the error here instead.
+	 */
+	bool dispatching;
+	int lost_err;
 	struct vdispl_list users; /* struct vdispl_wl_user.link */
 };
 
@@ -170,6 +177,7 @@ static void lost(struct vdispl_wl_connection *conn, int err)
 	vdispl_list_for_each_item(user, struct vdispl_wl_user, link, &conn->users, pos, tmp)
 		user->down(user);
 	drop_proxies(conn);
+	conn->lost_err = 0;
 	conn->retry_ms = RETRY_FIRST_MS;
 	schedule_retry(conn);
 }
@@ -177,9 +185,14 @@ static void lost(struct vdispl_wl_connection *conn, int err)
 static void readable(void *data, uint32_t events)
 {
 	struct vdispl_wl_connection *conn = data;
+	int ret;
 
-	if (wl_display_dispatch(conn->globals.display) < 0) {
-		lost(conn, -errno);
+	conn->dispatching = true;
+	conn->lost_err = 0;
+	ret = wl_display_dispatch(conn->globals.display) < 0 ? -errno : conn->lost_err;
+	conn->dispatching = false;
+	if (ret) {
+		lost(conn, ret);
 		return;
 	}
 	if (events & (EPOLLHUP | EPOLLERR)) {
@@ -321,10 +334,14 @@ const struct vdispl_wl_globals *vdispl_wl_connection_globals(struct vdispl_wl_co
 
 void vdispl_wl_connection_flush(struct vdispl_wl_connection *conn)
 {
-	if (!conn->globals.display)
+	if (!conn->globals.display || conn->lost_err)
 		return;
-	if (wl_display_flush(conn->globals.display) < 0 && errno != EAGAIN)
-		lost(conn, -errno);
+	if (wl_display_flush(conn->globals.display) < 0 && errno != EAGAIN) {
+		if (conn->dispatching)
+			conn->lost_err = errno ? -errno : -EPIPE;
+		else
+			lost(conn, -errno);
+	}
 }
 
 const char *vdispl_wl_connection_name(const struct vdispl_wl_connection *conn)

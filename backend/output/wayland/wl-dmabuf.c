@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include <errno.h>
 #include <stddef.h>
+#include <unistd.h>
 
 #include <drm_fourcc.h>
 #include <wayland-client.h>
@@ -29,6 +30,8 @@ const char *vdispl_wl_dmabuf_unsuitable(const struct vdispl_wl_globals *g,
 					const struct vdispl_picture *picture, uint32_t width,
 					uint32_t height)
 {
+	int64_t offset;
+	off_t size;
 	uint32_t x, y;
 
 	if (!g->linux_dmabuf)
@@ -41,8 +44,19 @@ const char *vdispl_wl_dmabuf_unsuitable(const struct vdispl_wl_globals *g,
 	vdispl_picture_origin(picture, &x, &y);
 	if (picture->fb.width - x < width || picture->fb.height - y < height)
 		return "the guest's framebuffer is smaller than its connector";
-	if (visible_offset(picture) < 0)
+	offset = visible_offset(picture);
+	if (offset < 0)
 		return "the visible part cannot be addressed in the dma-buf";
+	/*
+	 * Compositors refuse, with a protocol error that ends the connection
+	 * every guest's windows share, a buffer whose last row's stride runs
+	 * past the dma-buf's end; a guest's framebuffer need only hold the
+	 * last row's pixels.
+	 */
+	size = lseek(picture->dmabuf_fd, 0, SEEK_END);
+	if (size < 0 || (uint64_t)offset + (uint64_t)picture->fb.stride * height > (uint64_t)size)
+		return "the visible part's last row, at the framebuffer's stride, runs past its "
+		       "dma-buf";
 	return NULL;
 }
 
@@ -52,6 +66,11 @@ static void params_created(void *data, struct zwp_linux_buffer_params_v1 *params
 	struct vdispl_wl_dmabuf *dmabuf = data;
 
 	zwp_linux_buffer_params_v1_destroy(params);
+	if (!dmabuf) {
+		/* Asked for by a framebuffer gone since: the compositor lets go of it now. */
+		wl_buffer_destroy(buffer);
+		return;
+	}
 	dmabuf->params = NULL;
 	dmabuf->buffer = buffer;
 	dmabuf->answered(dmabuf, dmabuf->data);
@@ -62,6 +81,8 @@ static void params_failed(void *data, struct zwp_linux_buffer_params_v1 *params)
 	struct vdispl_wl_dmabuf *dmabuf = data;
 
 	zwp_linux_buffer_params_v1_destroy(params);
+	if (!dmabuf)
+		return;
 	dmabuf->params = NULL;
 	dmabuf->refused = true;
 	dmabuf->answered(dmabuf, dmabuf->data);
@@ -93,10 +114,18 @@ int vdispl_wl_dmabuf_ask(struct vdispl_wl_dmabuf *dmabuf, const struct vdispl_wl
 	return 0;
 }
 
-void vdispl_wl_dmabuf_drop(struct vdispl_wl_dmabuf *dmabuf)
+void vdispl_wl_dmabuf_drop(struct vdispl_wl_dmabuf *dmabuf, bool connection_gone)
 {
-	if (dmabuf->params)
+	/*
+	 * A create already sent is answered all the same: with the params
+	 * destroyed we would never learn of the buffer made, and the
+	 * compositor would hold it, and the guest's pages, for as long as it
+	 * stays connected. So they stay, answered to no one.
+	 */
+	if (dmabuf->params && connection_gone)
 		zwp_linux_buffer_params_v1_destroy(dmabuf->params);
+	else if (dmabuf->params)
+		zwp_linux_buffer_params_v1_set_user_data(dmabuf->params, NULL);
 	dmabuf->params = NULL;
 	if (dmabuf->buffer)
 		wl_buffer_destroy(dmabuf->buffer);

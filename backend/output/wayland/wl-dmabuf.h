@@ -45,7 +45,10 @@ const char *vdispl_wl_dmabuf_unsuitable(const struct vdispl_wl_globals *g,
 /* Ask the compositor of @g for the wl_buffer; answered() follows. Returns 0 or -errno. */
 int vdispl_wl_dmabuf_ask(struct vdispl_wl_dmabuf *dmabuf, const struct vdispl_wl_globals *g);
 
-/* The connection is going or gone: drop the proxies made on it, and its refusal. */
-void vdispl_wl_dmabuf_drop(struct vdispl_wl_dmabuf *dmabuf);
+/*
+ * Let go of the compositor's buffer and forget its refusal: the connection
+ * is gone (@connection_gone), or the framebuffer, or where it starts.
+ */
+void vdispl_wl_dmabuf_drop(struct vdispl_wl_dmabuf *dmabuf, bool connection_gone);
 
 #endif
