@@ -1,7 +1,7 @@
 """Debian's kmscube (GBM, EGL, llvmpipe through Mesa's kms_swrast) in the
-guest, with each frontend, as a new user would run it (-D names the
-device: libdrm cannot describe drm_xen_front's, so kmscube's own search
-finds none).
+guest, with each frontend, as a new user would run it: first as it is,
+which finds vdispl-front's device but none of drm_xen_front's (libdrm
+cannot describe a device on the xen bus), then with -D naming the device.
 
 Why kmscube's first modeset fails with EINVAL on the mainline frontend
 while DBUF_CREATE and FB_ATTACH reach the backend and no SET_CONFIG does:
@@ -23,6 +23,7 @@ FRONTENDS = ("mainline", "vdispl")
 FRAMES = 30
 # The DRM core's reasons (drm.debug's KMS messages) go to the console too.
 CMD = """
+kmscube -c 10 2>&1 | grep -E 'Rendered|no drm device' | sed 's/^/@@PLAIN /'
 echo 0x4 > /sys/module/drm/parameters/debug
 kmscube -D /dev/dri/card0 -c %d 2>&1 | grep -E 'Rendered|failed|Modifiers' | sed 's/^/@@KMSCUBE /'
 echo 0 > /sys/module/drm/parameters/debug
@@ -34,12 +35,15 @@ def run(lab):
     r = lab.boot("front-kmscube", "id0:1024x768", CMD, "kmscube.sh",
                  domu_pkgs=["kmscube", "libgl1-mesa-dri"])
     console = lab.read(r.file("guest-console-guest.log"))
+    plain = "\n".join(re.findall(r"^@@PLAIN (.*)$", console, re.M))
     kmscube = re.findall(r"^@@KMSCUBE (.*)$", console, re.M)
     core = re.findall(r"^@@DRM .*drm_mode_setcrtc.*\] (.*)$", console, re.M)
     set_configs = len(re.findall(r"SET_CONFIG id \d+ ok", lab.read(r.file("backend.log"))))
     status = labtest.backend_status(r.result("status"))
     rendered = re.search(r"Rendered (\d+) frames", "\n".join(kmscube))
     if lab.frontend == "mainline":
+        lab.ok("no drm device found" in plain,
+               "front-kmscube: mainline: kmscube alone finds no DRM device", plain)
         lab.ok("failed to set mode: Invalid argument" in kmscube and not rendered,
                "front-kmscube: mainline: kmscube's first modeset fails with EINVAL",
                "\n".join(kmscube) or console[-1500:])
@@ -51,6 +55,8 @@ def run(lab):
                "front-kmscube: mainline: no SET_CONFIG and no flip reached the backend "
                "(%d, %s)" % (set_configs, status.get("flips")))
     else:
+        lab.ok(re.search(r"Rendered \d+ frames", plain),
+               "front-kmscube: vdispl-front: kmscube alone finds the device and renders", plain)
         lab.ok(rendered is not None and int(rendered.group(1)) >= FRAMES - 1 and not core,
                "front-kmscube: vdispl-front: kmscube renders %s frames, no modeset refused"
                % (rendered.group(1) if rendered else None), "\n".join(kmscube + core))
