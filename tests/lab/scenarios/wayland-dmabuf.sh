@@ -18,6 +18,13 @@ sleep 2
 lab_backend_alive && lab_result alive-without-compositor yes
 lab_start_weston --config=/tmp/weston.ini
 lab_wait_guest guest "@@GUEST-CMD-DONE" 300
+# The backend finds the new weston by itself, within its backoff (up to 5 s
+# between tries); then the guest's latest buffer is asked for and shown.
+i=0
+while [ "$(grep -c 'connected to the compositor' "$LAB_BACKEND_LOG")" -lt 2 ] && [ $i -lt 30 ]; do
+    i=$((i + 1))
+    sleep 1
+done
 sleep 2
 lab_weston_screenshot final
 lab_result status "$(lab_backend_status | tr ' ' ',')"
