@@ -744,6 +744,13 @@ int vdispl_config_parse_file(struct vdispl_config *config, const char *path, cha
 	return ret;
 }
 
+/* @s names the domain itself (by id or name), not "*". */
+static bool names_domain(const struct vdispl_config_section *s, const char *domid,
+			 const char *domain_name)
+{
+	return !strcmp(s->domain, domid) || (domain_name && !strcmp(s->domain, domain_name));
+}
+
 /*
  * How specifically @s names this connector: 3 domain and unique-id, 2
  * domain with "*", 1 "*" with unique-id, 0 "*" with "*", -1 not at all.
@@ -753,8 +760,7 @@ static int section_rank(const struct vdispl_config_section *s, const char *domid
 {
 	bool domain_exact, uid_exact;
 
-	domain_exact =
-	    !strcmp(s->domain, domid) || (domain_name && !strcmp(s->domain, domain_name));
+	domain_exact = names_domain(s, domid, domain_name);
 	if (!domain_exact && strcmp(s->domain, "*"))
 		return -1;
 	uid_exact = unique_id && *unique_id && !strcmp(s->unique_id, unique_id);
@@ -825,8 +831,7 @@ bool vdispl_config_domain_may_use(const struct vdispl_config *config, uint32_t d
 		return true;
 	for (size_t i = 0; i < config->num_sections; i++) {
 		const struct vdispl_config_section *s = &config->sections[i];
-		bool domain = !strcmp(s->domain, "*") || !strcmp(s->domain, id) ||
-			      (domain_name && !strcmp(s->domain, domain_name));
+		bool domain = !strcmp(s->domain, "*") || names_domain(s, id, domain_name);
 
 		if (domain && (s->set_mask & KEY_BIT(KEY_OUTPUT)) && s->output.kind == kind)
 			return true;

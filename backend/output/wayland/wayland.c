@@ -483,7 +483,6 @@ static void connection_up(struct vdispl_wl_user *user)
 static void connection_down(struct vdispl_wl_user *user)
 {
 	struct wayland_output *w = vdispl_container_of(user, struct wayland_output, user);
-
 	struct vdispl_wl_dmabuf *d;
 	struct vdispl_list *pos, *tmp;
 
