@@ -207,14 +207,15 @@ void vdispl_backend_log_status(struct vdispl_backend *b)
 	}
 	vdispl_log(INFO, NULL,
 		   "status: devices=%u connectors=%u dbufs=%u fbs=%u grants_mapped=%llu "
-		   "grants_remapped=%llu grants_shared=%llu flips=%llu zero_copy_dbufs=%llu "
+		   "grants_remapped=%llu grants_shared=%llu shared_lingering=%llu flips=%llu zero_copy_dbufs=%llu "
 		   "dma_segments=%llu bytes_copied=%llu dmabuf_releases=%llu "
 		   "dbuf_create_cpu_us=%llu dbuf_create_pages=%llu cpu_us=%llu "
 		   "ring_passes_cut=%llu log_suppressed=%llu unmap_failures=%llu",
 		   devices, connectors, dbufs, fbs,
 		   (unsigned long long)(vdispl_gnttab_mapped_total() + imports.module_pages),
 		   (unsigned long long)imports.module_remapped,
-		   (unsigned long long)vdispl_gntshr_shared_total(), (unsigned long long)b->flips,
+		   (unsigned long long)(vdispl_gntshr_shared_total() + imports.module_shared),
+		   (unsigned long long)imports.module_lingering, (unsigned long long)b->flips,
 		   (unsigned long long)imports.zero_copy_buffers,
 		   (unsigned long long)imports.dma_segments,
 		   (unsigned long long)vdispl_output_bytes_copied(),

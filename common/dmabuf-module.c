@@ -65,6 +65,17 @@ int vdispl_dmabuf_module_export(struct vdispl_dmabuf_module *m, uint32_t domid,
 	return ioctl_errno(m->fd, VDISPL_DMABUF_IOC_EXPORT, result);
 }
 
+int vdispl_dmabuf_module_share(struct vdispl_dmabuf_module *m, uint32_t domid, uint32_t count,
+			       uint32_t *refs, struct vdispl_dmabuf_share *result)
+{
+	memset(result, 0, sizeof(*result));
+	result->refs = (uint64_t)(uintptr_t)refs;
+	result->domid = domid;
+	result->count = count;
+	result->fd = -1;
+	return ioctl_errno(m->fd, VDISPL_DMABUF_IOC_SHARE, result);
+}
+
 int vdispl_dmabuf_module_query(struct vdispl_dmabuf_module *m, int fd,
 			       struct vdispl_dmabuf_range *ranges, uint32_t max_ranges,
 			       struct vdispl_dmabuf_query *result)

@@ -168,6 +168,41 @@ static int create_guest_buffer(struct vdispl_import_device *dev, const char *nam
 	return ret;
 }
 
+/*
+ * be-alloc: our module's pages where it is usable (zero-copy, and pages the
+ * guest keeps mapping stay counted), else gntalloc's.
+ */
+static int create_backend_buffer(struct vdispl_import_device *dev, const char *name,
+				 uint32_t pages, vdispl_gref_t *grefs,
+				 struct vdispl_import_buffer *buf)
+{
+	struct vdispl_import *import = dev->import;
+	char skipped[256] = "";
+	int ret;
+
+	/* ways[0] is the module: probed 0 when it is open and not ruled out. */
+	if (!import->probed[0]) {
+		buf->impl = &vdispl_import_module_share;
+		ret = buf->impl->create(dev, pages, grefs, buf);
+		if (!ret) {
+			vdispl_log(INFO, dev->tag, "%s: %u pages, ours, shared with the guest through "
+				   "%s: dma-buf %u, %u bus segments", name, pages, buf->impl->name,
+				   buf->dmabuf_id, buf->bus_segments);
+			return 0;
+		}
+		add_reason(skipped, sizeof(skipped), buf->impl->name, strerror(-ret));
+		buf->dmabuf_fd = -1;
+	} else {
+		add_reason(skipped, sizeof(skipped), "module-share", import->why[0]);
+	}
+	buf->impl = &vdispl_import_gntalloc;
+	ret = buf->impl->create(dev, pages, grefs, buf);
+	if (!ret)
+		vdispl_log(INFO, dev->tag, "%s: %u pages, ours, shared with the guest through %s; "
+			   "skipped %s", name, pages, buf->impl->name, skipped);
+	return ret;
+}
+
 int vdispl_import_buffer_create(struct vdispl_import_device *dev, const char *name,
 				bool backend_alloc, uint32_t pages, vdispl_gref_t *grefs,
 				struct vdispl_import_buffer *buf)
@@ -177,15 +212,10 @@ int vdispl_import_buffer_create(struct vdispl_import_device *dev, const char *na
 	memset(buf, 0, sizeof(*buf));
 	buf->pages = pages;
 	buf->dmabuf_fd = -1;
-	if (backend_alloc) {
-		buf->impl = &vdispl_import_gntalloc;
-		ret = buf->impl->create(dev, pages, grefs, buf);
-		if (!ret)
-			vdispl_log(INFO, dev->tag, "%s: %u pages, ours, shared with the guest", name,
-				   pages);
-	} else {
+	if (backend_alloc)
+		ret = create_backend_buffer(dev, name, pages, grefs, buf);
+	else
 		ret = create_guest_buffer(dev, name, pages, grefs, buf);
-	}
 	if (ret)
 		return ret;
 	if (buf->dmabuf_fd >= 0) {
@@ -219,8 +249,12 @@ void vdispl_import_stats(struct vdispl_import *import, struct vdispl_import_stat
 	*out = import->stats;
 	out->module_pages = 0;
 	out->module_remapped = 0;
+	out->module_shared = 0;
+	out->module_lingering = 0;
 	if (import->module && vdispl_dmabuf_module_stats(import->module, &stats) == 0) {
 		out->module_pages = stats.pages;
 		out->module_remapped = stats.remapped_pages;
+		out->module_shared = stats.shared_pages;
+		out->module_lingering = stats.lingering_pages;
 	}
 }

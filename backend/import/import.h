@@ -9,8 +9,11 @@
  *   gntdev-dmabuf  gntdev's own dma-buf export, where the kernel has it and
  *                  allows it (not in a PV Dom0) (zero-copy)
  *   copy           the grants mapped with gntdev; outputs copy the pixels
- *   gntalloc       be-alloc (REQ_ALLOC): our zeroed pages, shared with the
- *                  guest; the only way for backend-allocated buffers
+ *   module-share   be-alloc (REQ_ALLOC): our module's zeroed pages, granted
+ *                  to the guest and exported as a dma-buf (zero-copy);
+ *                  pages the guest keeps mapping stay counted
+ *   gntalloc       be-alloc: zeroed pages from gntalloc, shared with the
+ *                  guest, where the module is not there or not chosen
  *
  * A guest-allocated buffer takes the first zero-copy way that is available
  * and works for it, else copy; or the one way the configuration forces.
@@ -39,7 +42,7 @@ struct vdispl_import_buffer {
 	int dmabuf_fd;	      /* a dma-buf of the pages, or -1 */
 	uint32_t dmabuf_id;   /* the module's id for it, 0 if not the module's */
 	uint32_t bus_segments; /* bus-contiguous runs of its frames, 0 if unknown */
-	bool shared;	      /* ours, granted to the guest (gntalloc) */
+	bool shared;	      /* ours, granted to the guest (be-alloc) */
 };
 
 /* One device's side: its grant handles and where its logs go. */
@@ -64,7 +67,7 @@ struct vdispl_import_impl {
 	int (*probe)(struct vdispl_import *import, char *why, size_t why_size);
 	/*
 	 * Guest-allocated: take the @pages references @grefs of the guest.
-	 * gntalloc: allocate @pages pages, share them, fill @grefs.
+	 * Backend-allocated: allocate @pages pages, share them, fill @grefs.
 	 * Returns 0 or -errno.
 	 */
 	int (*create)(struct vdispl_import_device *dev, uint32_t pages, vdispl_gref_t *grefs,
@@ -79,6 +82,7 @@ extern const struct vdispl_import_impl vdispl_import_module;
 extern const struct vdispl_import_impl vdispl_import_gntdev_dmabuf;
 extern const struct vdispl_import_impl vdispl_import_copy;
 extern const struct vdispl_import_impl vdispl_import_gntalloc;
+extern const struct vdispl_import_impl vdispl_import_module_share;
 
 /*
  * Probe every way once; @kind forces one (its probe must pass, or -errno
@@ -110,6 +114,8 @@ struct vdispl_import_stats {
 	uint64_t module_pages;	    /* guest pages the module maps for us (until released) */
 	uint64_t module_remapped;   /* second mappings of them: vmaps, our mmaps */
 	uint64_t module_releases;   /* buffers the module reported released */
+	uint64_t module_shared;	    /* our pages the module shares with guests (be-alloc) */
+	uint64_t module_lingering;  /* of released be-alloc buffers, still mapped by guests */
 };
 void vdispl_import_stats(struct vdispl_import *import, struct vdispl_import_stats *out);
 

@@ -3,6 +3,11 @@
  * module: our Dom0 module (backend/kernel/) maps the guest's grants and
  * exports them as a dma-buf whose DMA addresses come through Xen's p2m. The
  * CPU view, for outputs that still copy, is the dma-buf's own mmap.
+ *
+ * module-share: for be-alloc, the module allocates the pages and grants
+ * them to the guest, and the buffer is a dma-buf as above. Unlike
+ * gntalloc's, pages the guest keeps mapping after the buffer is gone stay
+ * counted (the status line's shared_lingering) until it lets go.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -39,6 +44,22 @@ static int module_create(struct vdispl_import_device *dev, uint32_t pages, vdisp
 	return 0;
 }
 
+static int module_share_create(struct vdispl_import_device *dev, uint32_t pages,
+			       vdispl_gref_t *grefs, struct vdispl_import_buffer *buf)
+{
+	struct vdispl_dmabuf_module *m = vdispl_import_module_handle(dev->import);
+	struct vdispl_dmabuf_share sh;
+	int ret = vdispl_dmabuf_module_share(m, dev->domid, pages, grefs, &sh);
+
+	if (ret)
+		return ret;
+	buf->dmabuf_fd = sh.fd;
+	buf->dmabuf_id = sh.id;
+	buf->bus_segments = sh.bus_segments;
+	buf->shared = true;
+	return 0;
+}
+
 static int module_map_cpu(struct vdispl_import_device *dev, struct vdispl_import_buffer *buf)
 {
 	void *map = mmap(NULL, (size_t)buf->pages * VDISPL_XEN_PAGE_SIZE, PROT_READ, MAP_SHARED,
@@ -66,6 +87,14 @@ const struct vdispl_import_impl vdispl_import_module = {
 	.name = "module",
 	.probe = module_probe,
 	.create = module_create,
+	.map_cpu = module_map_cpu,
+	.destroy = module_destroy,
+};
+
+const struct vdispl_import_impl vdispl_import_module_share = {
+	.name = "module-share",
+	.probe = module_probe,
+	.create = module_share_create,
 	.map_cpu = module_map_cpu,
 	.destroy = module_destroy,
 };

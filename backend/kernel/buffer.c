@@ -19,7 +19,6 @@
 #include <xen/interface/xen.h>
 #include <xen/page.h>
 #include <xen/xen.h>
-#include <asm/xen/page.h>
 
 #include "common/dma-segments.h"
 #include "internal.h"
@@ -167,7 +166,7 @@ static int map_all(struct vdispl_dmabuf_buffer *buf, struct vdispl_dmabuf_export
 }
 
 /* The p2m-aware translation: each page's bus frame, not its Dom0 pfn. */
-static void translate(struct vdispl_dmabuf_buffer *buf)
+void vdispl_dmabuf_translate(struct vdispl_dmabuf_buffer *buf)
 {
 	u32 i;
 
@@ -177,29 +176,52 @@ static void translate(struct vdispl_dmabuf_buffer *buf)
 						      NULL, 0);
 }
 
-static void free_arrays(struct vdispl_dmabuf_buffer *buf)
+/* Frees the buffer and its arrays, and lets go of its context. */
+void vdispl_dmabuf_buffer_free(struct vdispl_dmabuf_buffer *buf)
 {
+	struct vdispl_dmabuf_context *ctx = buf->ctx;
+
 	kvfree(buf->refs);
 	kvfree(buf->pages);
 	kvfree(buf->handles);
 	kvfree(buf->dev_bus_addr);
 	kvfree(buf->bus);
+	kfree(buf);
+	vdispl_dmabuf_context_put(ctx);
 }
 
-static int alloc_arrays(struct vdispl_dmabuf_buffer *buf)
+/* A buffer of @count pages, none mapped or allocated yet; it holds @ctx. */
+struct vdispl_dmabuf_buffer *vdispl_dmabuf_buffer_alloc(struct vdispl_dmabuf_context *ctx,
+							u32 domid, u32 count, u32 flags)
 {
+	struct vdispl_dmabuf_buffer *buf = kzalloc(sizeof(*buf), GFP_KERNEL);
 	u32 i;
 
-	buf->refs = kvcalloc(buf->count, sizeof(*buf->refs), GFP_KERNEL);
-	buf->pages = kvcalloc(buf->count, sizeof(*buf->pages), GFP_KERNEL);
-	buf->handles = kvcalloc(buf->count, sizeof(*buf->handles), GFP_KERNEL);
-	buf->dev_bus_addr = kvcalloc(buf->count, sizeof(*buf->dev_bus_addr), GFP_KERNEL);
-	buf->bus = kvcalloc(buf->count, sizeof(*buf->bus), GFP_KERNEL);
-	if (!buf->refs || !buf->pages || !buf->handles || !buf->dev_bus_addr || !buf->bus)
-		return -ENOMEM;
-	for (i = 0; i < buf->count; i++)
+	if (!buf)
+		return NULL;
+	kref_get(&ctx->ref);
+	buf->ctx = ctx;
+	buf->domid = domid;
+	buf->count = count;
+	buf->flags = flags;
+	mutex_init(&buf->lock);
+	INIT_LIST_HEAD(&buf->attachments);
+	INIT_LIST_HEAD(&buf->link);
+	buf->refs = kvcalloc(count, sizeof(*buf->refs), GFP_KERNEL);
+	buf->pages = kvcalloc(count, sizeof(*buf->pages), GFP_KERNEL);
+	buf->bus = kvcalloc(count, sizeof(*buf->bus), GFP_KERNEL);
+	if (!(flags & VDISPL_DMABUF_SHARED)) {
+		buf->handles = kvcalloc(count, sizeof(*buf->handles), GFP_KERNEL);
+		buf->dev_bus_addr = kvcalloc(count, sizeof(*buf->dev_bus_addr), GFP_KERNEL);
+	}
+	if (!buf->refs || !buf->pages || !buf->bus ||
+	    (!(flags & VDISPL_DMABUF_SHARED) && (!buf->handles || !buf->dev_bus_addr))) {
+		vdispl_dmabuf_buffer_free(buf);
+		return NULL;
+	}
+	for (i = 0; buf->handles && i < count; i++)
 		buf->handles[i] = INVALID_GRANT_HANDLE;
-	return 0;
+	return buf;
 }
 
 int vdispl_dmabuf_reserve(struct vdispl_dmabuf_context *ctx, u32 count, bool remap)
@@ -250,46 +272,12 @@ static u32 next_id(void)
 	return id;
 }
 
-int vdispl_dmabuf_export(struct vdispl_dmabuf_context *ctx,
-			 struct vdispl_dmabuf_export *args, const u32 __user *refs,
-			 struct dma_buf **out)
+/* Wrap @buf, whose pages are in place, in a dma-buf, and count it live. */
+int vdispl_dmabuf_publish(struct vdispl_dmabuf_buffer *buf, struct dma_buf **out)
 {
 	DEFINE_DMA_BUF_EXPORT_INFO(info);
-	struct vdispl_dmabuf_buffer *buf;
+	struct vdispl_dmabuf_context *ctx = buf->ctx;
 	struct dma_buf *dmabuf;
-	int ret;
-
-	if (!args->count || args->count > READ_ONCE(vdispl_dmabuf_max_buffer_pages) ||
-	    args->flags & ~VDISPL_DMABUF_WRITABLE || args->domid >= DOMID_FIRST_RESERVED)
-		return -EINVAL;
-	ret = vdispl_dmabuf_reserve(ctx, args->count, false);
-	if (ret)
-		return ret;
-	buf = kzalloc(sizeof(*buf), GFP_KERNEL);
-	if (!buf) {
-		ret = -ENOMEM;
-		goto err_buf;
-	}
-	buf->ctx = ctx;
-	buf->domid = args->domid;
-	buf->count = args->count;
-	buf->flags = args->flags;
-	mutex_init(&buf->lock);
-	INIT_LIST_HEAD(&buf->attachments);
-	ret = alloc_arrays(buf);
-	if (ret)
-		goto err_arrays;
-	if (copy_from_user(buf->refs, refs, (size_t)buf->count * sizeof(u32))) {
-		ret = -EFAULT;
-		goto err_arrays;
-	}
-	ret = gnttab_alloc_pages(buf->count, buf->pages);
-	if (ret)
-		goto err_arrays;
-	ret = map_all(buf, args);
-	if (ret)
-		goto err_export;
-	translate(buf);
 
 	buf->id = next_id();
 	info.exp_name = KBUILD_MODNAME;
@@ -299,50 +287,89 @@ int vdispl_dmabuf_export(struct vdispl_dmabuf_context *ctx,
 	info.flags = O_RDWR;
 	info.priv = buf;
 	dmabuf = dma_buf_export(&info);
-	if (IS_ERR(dmabuf)) {
-		ret = PTR_ERR(dmabuf);
-		goto err_export;
-	}
+	if (IS_ERR(dmabuf))
+		return PTR_ERR(dmabuf);
 	buf->dmabuf = dmabuf;
-	kref_get(&ctx->ref);
 	spin_lock(&ctx->lock);
 	list_add_tail(&buf->link, &ctx->buffers);
 	ctx->buffers_live++;
+	if (buf->flags & VDISPL_DMABUF_SHARED)
+		ctx->pages_shared += buf->count;
 	spin_unlock(&ctx->lock);
+	*out = dmabuf;
+	return 0;
+}
 
+int vdispl_dmabuf_export(struct vdispl_dmabuf_context *ctx,
+			 struct vdispl_dmabuf_export *args, const u32 __user *refs,
+			 struct dma_buf **out)
+{
+	struct vdispl_dmabuf_buffer *buf;
+	int ret;
+
+	if (!args->count || args->count > READ_ONCE(vdispl_dmabuf_max_buffer_pages) ||
+	    args->flags & ~VDISPL_DMABUF_WRITABLE || args->domid >= DOMID_FIRST_RESERVED)
+		return -EINVAL;
+	ret = vdispl_dmabuf_reserve(ctx, args->count, false);
+	if (ret)
+		return ret;
+	buf = vdispl_dmabuf_buffer_alloc(ctx, args->domid, args->count, args->flags);
+	if (!buf) {
+		ret = -ENOMEM;
+		goto err_buf;
+	}
+	if (copy_from_user(buf->refs, refs, (size_t)buf->count * sizeof(u32))) {
+		ret = -EFAULT;
+		goto err_pages;
+	}
+	ret = gnttab_alloc_pages(buf->count, buf->pages);
+	if (ret)
+		goto err_pages;
+	ret = map_all(buf, args);
+	if (ret)
+		goto err_export;
+	vdispl_dmabuf_translate(buf);
+	ret = vdispl_dmabuf_publish(buf, out);
+	if (ret)
+		goto err_export;
 	args->id = buf->id;
 	args->bus_segments = buf->bus_segments;
-	*out = dmabuf;
 	return 0;
 
 err_export:
 	if (unmap_pages(buf))
-		goto err_arrays; /* pages still mapped: leak, never reuse */
+		goto err_pages; /* pages still mapped: leak, never reuse */
 	gnttab_free_pages(buf->count, buf->pages);
-err_arrays:
-	free_arrays(buf);
-	kfree(buf);
+err_pages:
+	vdispl_dmabuf_buffer_free(buf);
 err_buf:
 	vdispl_dmabuf_unreserve(ctx, args->count, false);
 	return ret;
 }
 
-/* The dma-buf is gone: nobody maps the pages any more. */
+/* The dma-buf is gone: nobody in Dom0 maps the pages any more. */
 void vdispl_dmabuf_release(struct vdispl_dmabuf_buffer *buf)
 {
 	struct vdispl_dmabuf_context *ctx = buf->ctx;
+	bool shared = buf->flags & VDISPL_DMABUF_SHARED;
+	u32 lingering = 0;
 
 	if (WARN(buf->vmap_users || buf->mmaps || buf->num_attachments,
 		 "buffer %u released while still mapped\n", buf->id))
 		return; /* leak rather than free what is in use */
 	vdispl_dmabuf_vmap_release(buf);
-	if (!unmap_pages(buf))
+	if (shared)
+		lingering = vdispl_dmabuf_unshare(buf);
+	else if (!unmap_pages(buf))
 		gnttab_free_pages(buf->count, buf->pages);
 
 	spin_lock(&ctx->lock);
-	list_del(&buf->link);
+	list_del_init(&buf->link);
 	ctx->buffers_live--;
-	ctx->pages_live -= buf->count;
+	ctx->pages_live -= buf->count - lingering;
+	if (shared)
+		ctx->pages_shared -= buf->count;
+	ctx->pages_lingering += lingering;
 	/* Full: forget the oldest id, the reader can recount with STATS. */
 	if (kfifo_is_full(&ctx->released))
 		kfifo_skip(&ctx->released);
@@ -350,9 +377,10 @@ void vdispl_dmabuf_release(struct vdispl_dmabuf_buffer *buf)
 	spin_unlock(&ctx->lock);
 	wake_up_interruptible(&ctx->released_wait);
 
-	free_arrays(buf);
-	kfree(buf);
-	vdispl_dmabuf_context_put(ctx);
+	if (lingering)
+		vdispl_dmabuf_linger(buf);
+	else
+		vdispl_dmabuf_buffer_free(buf);
 }
 
 int vdispl_dmabuf_query(struct vdispl_dmabuf_query *args,

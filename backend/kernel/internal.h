@@ -6,7 +6,9 @@
  * a domain's grant references mapped into Dom0 pages, wrapped in a dma-buf.
  * The buffer lives until the dma-buf is released (the last fd, importer and
  * CPU mapping gone); it keeps its context alive until then, and the dma-buf
- * core keeps the module loaded.
+ * core keeps the module loaded. A shared buffer (SHARE) is Dom0's own pages
+ * granted to a domain; released while the domain still maps some of them,
+ * it lingers on share.c's list, keeping its context, until those are free.
  */
 #ifndef VDISPL_DMABUF_INTERNAL_H
 #define VDISPL_DMABUF_INTERNAL_H
@@ -31,23 +33,26 @@ struct vdispl_dmabuf_context {
 	spinlock_t lock; /* what follows; never held across anything that sleeps */
 	struct list_head buffers; /* live */
 	u32 buffers_live;
-	u64 pages_live;	    /* pages mapped for it: its buffers and their second mappings */
-	u64 pages_remapped; /* of which second mappings (vmap, mmap) */
+	u64 pages_live;	     /* pages held for it: its buffers, their second mappings, and
+			      * lingering shared pages */
+	u64 pages_remapped;  /* of which second mappings (vmap, mmap) */
+	u64 pages_shared;    /* of which live shared buffers' pages */
+	u64 pages_lingering; /* of which released shared pages a domain still maps */
 	wait_queue_head_t released_wait;
 	DECLARE_KFIFO(released, u32, VDISPL_DMABUF_RELEASED_FIFO);
 };
 
 struct vdispl_dmabuf_buffer {
 	struct vdispl_dmabuf_context *ctx;
-	struct list_head link; /* in ctx->buffers */
+	struct list_head link; /* in ctx->buffers; once released, on the lingering list */
 	struct dma_buf *dmabuf;
 	u32 id;
 	u32 domid;
 	u32 count;
-	u32 flags;
+	u32 flags;   /* VDISPL_DMABUF_*; SHARED: the pages are ours, granted to @domid */
 	grant_ref_t *refs;
-	struct page **pages;
-	grant_handle_t *handles; /* of the Dom0 mapping */
+	struct page **pages; /* shared: NULL once freed */
+	grant_handle_t *handles; /* of the Dom0 mapping (not shared) */
 	u64 *dev_bus_addr;	 /* what Xen's map op returned, for the unmap */
 	u64 *bus;		 /* each page's bus address through the p2m */
 	u32 bus_segments;
@@ -75,9 +80,28 @@ int vdispl_dmabuf_export(struct vdispl_dmabuf_context *ctx,
 			 struct vdispl_dmabuf_export *args, const u32 __user *refs,
 			 struct dma_buf **dmabuf);
 void vdispl_dmabuf_release(struct vdispl_dmabuf_buffer *buf);
+/* For both kinds: the new buffer of @ctx, and what makes it a dma-buf. */
+struct vdispl_dmabuf_buffer *vdispl_dmabuf_buffer_alloc(struct vdispl_dmabuf_context *ctx,
+							u32 domid, u32 count, u32 flags);
+void vdispl_dmabuf_buffer_free(struct vdispl_dmabuf_buffer *buf);
+void vdispl_dmabuf_translate(struct vdispl_dmabuf_buffer *buf);
+int vdispl_dmabuf_publish(struct vdispl_dmabuf_buffer *buf, struct dma_buf **out);
 int vdispl_dmabuf_query(struct vdispl_dmabuf_query *args,
 			struct vdispl_dmabuf_range __user *ranges);
 void vdispl_dmabuf_context_put(struct vdispl_dmabuf_context *ctx);
+
+/* share.c */
+int vdispl_dmabuf_share(struct vdispl_dmabuf_context *ctx, struct vdispl_dmabuf_share *args,
+			u32 __user *refs, struct dma_buf **dmabuf);
+/*
+ * End the grants of released shared buffer @buf and free what the domain
+ * no longer maps. Returns how many pages it still maps: then @buf lingers,
+ * and share.c frees it (vdispl_dmabuf_buffer_free) once they are free.
+ */
+u32 vdispl_dmabuf_unshare(struct vdispl_dmabuf_buffer *buf);
+void vdispl_dmabuf_linger(struct vdispl_dmabuf_buffer *buf);
+/* Module exit: hand what still lingers to the kernel's own deferred list. */
+void vdispl_dmabuf_share_exit(void);
 
 /* dmabuf.c */
 extern const struct dma_buf_ops vdispl_dmabuf_ops;

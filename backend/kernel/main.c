@@ -8,6 +8,8 @@
  * module does the same job with what those kernels export, and adds what
  * gntdev's exporter lacks: CPU access (vmap, mmap, begin/end_cpu_access)
  * and DMA addresses checked against Xen's p2m, merged per contiguous run.
+ * It also shares Dom0's own pages with a guest that has the backend
+ * allocate its buffers, and counts those the guest keeps mapped (share.c).
  *
  * The misc device is root only; its ioctls are in vdispl-dmabuf.h.
  */
@@ -68,11 +70,34 @@ static int dev_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
+/*
+ * Hand @dmabuf to the caller as a new fd: written at @fd inside @args, the
+ * ioctl's argument of @size octets, which then goes back to @uarg.
+ */
+static long give_fd(struct dma_buf *dmabuf, void __user *uarg, void *args, size_t size,
+		    __s32 *fd)
+{
+	int new_fd = get_unused_fd_flags(O_CLOEXEC);
+
+	if (new_fd < 0) {
+		dma_buf_put(dmabuf);
+		return new_fd;
+	}
+	*fd = new_fd;
+	if (copy_to_user(uarg, args, size)) {
+		put_unused_fd(new_fd);
+		dma_buf_put(dmabuf);
+		return -EFAULT;
+	}
+	fd_install(new_fd, dmabuf->file);
+	return 0;
+}
+
 static long ioctl_export(struct vdispl_dmabuf_context *ctx, void __user *uarg)
 {
 	struct vdispl_dmabuf_export args;
 	struct dma_buf *dmabuf;
-	int fd, ret;
+	int ret;
 
 	if (copy_from_user(&args, uarg, sizeof(args)))
 		return -EFAULT;
@@ -88,19 +113,24 @@ static long ioctl_export(struct vdispl_dmabuf_context *ctx, void __user *uarg)
 			return -EFAULT;
 		return ret;
 	}
-	fd = get_unused_fd_flags(O_CLOEXEC);
-	if (fd < 0) {
-		dma_buf_put(dmabuf);
-		return fd;
-	}
-	args.fd = fd;
-	if (copy_to_user(uarg, &args, sizeof(args))) {
-		put_unused_fd(fd);
-		dma_buf_put(dmabuf);
+	return give_fd(dmabuf, uarg, &args, sizeof(args), &args.fd);
+}
+
+static long ioctl_share(struct vdispl_dmabuf_context *ctx, void __user *uarg)
+{
+	struct vdispl_dmabuf_share args;
+	struct dma_buf *dmabuf;
+	int ret;
+
+	if (copy_from_user(&args, uarg, sizeof(args)))
 		return -EFAULT;
-	}
-	fd_install(fd, dmabuf->file);
-	return 0;
+	args.fd = -1;
+	args.id = 0;
+	args.bus_segments = 0;
+	ret = vdispl_dmabuf_share(ctx, &args, u64_to_user_ptr(args.refs), &dmabuf);
+	if (ret)
+		return ret;
+	return give_fd(dmabuf, uarg, &args, sizeof(args), &args.fd);
 }
 
 static long ioctl_query(void __user *uarg)
@@ -142,8 +172,11 @@ static long ioctl_stats(struct vdispl_dmabuf_context *ctx, void __user *uarg)
 
 	spin_lock(&ctx->lock);
 	args.buffers = ctx->buffers_live;
-	args.pages = ctx->pages_live - ctx->pages_remapped;
+	args.pages = ctx->pages_live - ctx->pages_remapped - ctx->pages_shared -
+		     ctx->pages_lingering;
 	args.remapped_pages = ctx->pages_remapped;
+	args.shared_pages = ctx->pages_shared;
+	args.lingering_pages = ctx->pages_lingering;
 	spin_unlock(&ctx->lock);
 	return copy_to_user(uarg, &args, sizeof(args)) ? -EFAULT : 0;
 }
@@ -162,6 +195,8 @@ static long dev_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return ioctl_wait_released(ctx, uarg);
 	case VDISPL_DMABUF_IOC_STATS:
 		return ioctl_stats(ctx, uarg);
+	case VDISPL_DMABUF_IOC_SHARE:
+		return ioctl_share(ctx, uarg);
 	default:
 		return -ENOTTY;
 	}
@@ -233,6 +268,7 @@ static int __init vdispl_dmabuf_init(void)
 static void __exit vdispl_dmabuf_exit(void)
 {
 	misc_deregister(&dev);
+	vdispl_dmabuf_share_exit();
 }
 
 module_init(vdispl_dmabuf_init);

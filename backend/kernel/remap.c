@@ -8,7 +8,8 @@
  * silently broken. What is decided here is policy: a read-only buffer
  * gives read-only mappings, and every second mapping counts against the
  * exporting context's cap, as it takes Xen mapping slots as the first one
- * does.
+ * does. A shared buffer's pages are Dom0's own: they are mapped as any
+ * kernel pages are, and cost no Xen slot.
  */
 #include <linux/dma-buf.h>
 #include <linux/err.h>
@@ -44,6 +45,10 @@ static int vmap_create(struct vdispl_dmabuf_buffer *buf)
 	void *vaddr;
 	int ret;
 
+	if (buf->flags & VDISPL_DMABUF_SHARED) {
+		buf->vmap = vmap(buf->pages, buf->count, VM_MAP, PAGE_KERNEL);
+		return buf->vmap ? 0 : -ENOMEM;
+	}
 	ret = vdispl_dmabuf_reserve(buf->ctx, buf->count, true);
 	if (ret)
 		return ret;
@@ -92,6 +97,10 @@ void vdispl_dmabuf_vmap_release(struct vdispl_dmabuf_buffer *buf)
 	if (!vaddr)
 		return;
 	buf->vmap = NULL;
+	if (buf->flags & VDISPL_DMABUF_SHARED) {
+		vunmap(vaddr);
+		return;
+	}
 	if (vdispl_grant_vunmap(vaddr, buf->vmap_ptes))
 		return; /* leaked, and so still counted */
 	buf->vmap_ptes = NULL;
@@ -132,6 +141,8 @@ int vdispl_dmabuf_mmap(struct dma_buf *dmabuf, struct vm_area_struct *vma)
 			return -EACCES;
 		vma->vm_flags &= ~VM_MAYWRITE;
 	}
+	if (buf->flags & VDISPL_DMABUF_SHARED)
+		return vm_map_pages(vma, buf->pages, buf->count);
 	ret = vdispl_dmabuf_reserve(buf->ctx, vma_pages(vma), true);
 	if (ret)
 		return ret;

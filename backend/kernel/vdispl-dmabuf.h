@@ -12,6 +12,13 @@
  * ids, poll() says POLLIN when there are some), or waited for with
  * VDISPL_DMABUF_IOC_WAIT_RELEASED.
  *
+ * SHARE goes the other way, for a guest that has Dom0 allocate its buffers
+ * (displif's be-alloc): the module allocates zeroed pages, grants them to
+ * the domain writable, and exports them as a dma-buf like any other. When
+ * that buffer is released, a page the guest still maps cannot be freed:
+ * it stays allocated and counted (STATS' lingering_pages, and the context's
+ * cap) until the guest lets go or dies, checked every second.
+ *
  * Errors (negative errno from ioctl):
  *   EXPORT: EINVAL (count 0 or above max_buffer_pages, unknown flags),
  *           ENOSPC (the context's max_file_pages would be exceeded),
@@ -20,6 +27,10 @@
  *           read-only and asked writable), EBUSY (Xen's mapping table is
  *           full) or EIO; @failed and @status then name the first refusal.
  *           Nothing stays mapped after an error.
+ *   SHARE:  EINVAL (count 0 or above max_buffer_pages, flags not 0, a
+ *           reserved domid), ENOSPC (the context's cap, or Dom0's grant
+ *           table is full), EFAULT, ENOMEM. Nothing stays granted after an
+ *           error.
  *   QUERY:  EBADF, EINVAL (a dma-buf this module did not export).
  *   On the dma-buf: mmap needs MAP_SHARED and PROT_READ (EINVAL), PROT_WRITE
  *           only for writable exports (EACCES); such a mapping cannot be
@@ -38,6 +49,8 @@
 
 /* EXPORT flags. */
 #define VDISPL_DMABUF_WRITABLE (1u << 0) /* map the grants writable; default read-only */
+/* QUERY only: Dom0's pages, shared with the domain (SHARE); always writable. */
+#define VDISPL_DMABUF_SHARED (1u << 1)
 
 struct vdispl_dmabuf_export {
 	__u64 refs;         /* in: user address of @count __u32 grant references */
@@ -49,6 +62,16 @@ struct vdispl_dmabuf_export {
 	__u32 bus_segments; /* out: runs of bus-contiguous frames (p2m-translated) */
 	__u32 failed;       /* out, on a refusal: index of the first refused reference */
 	__s32 status;       /* out, on a refusal: Xen's GNTST_* for it */
+};
+
+struct vdispl_dmabuf_share {
+	__u64 refs;         /* in: user address of room for @count __u32; out: the grants */
+	__u32 domid;        /* in: the domain the pages are granted to */
+	__u32 count;        /* in: pages */
+	__u32 flags;        /* in: 0 */
+	__s32 fd;           /* out: the dma-buf, O_RDWR | O_CLOEXEC */
+	__u32 id;           /* out: the buffer's id, never 0 */
+	__u32 bus_segments; /* out: runs of bus-contiguous frames */
 };
 
 /* Bus addresses of one run of bus-contiguous frames. */
@@ -82,10 +105,13 @@ struct vdispl_dmabuf_wait {
 /* What a context holds, and the module's caps. */
 struct vdispl_dmabuf_stats {
 	__u32 buffers;          /* out: exported through this context, not yet released */
-	__u32 pages;            /* out: their pages, all mapped */
+	__u32 pages;            /* out: the guest pages they map (EXPORT) */
 	__u32 max_buffer_pages; /* out: module parameter */
-	__u32 max_file_pages;   /* out: module parameter, for pages + remapped_pages */
+	__u32 max_file_pages;   /* out: module parameter, for all pages counted here */
 	__u32 remapped_pages;   /* out: second mappings of their grants (vmap, mmap) */
+	__u32 shared_pages;     /* out: Dom0's pages they share with guests (SHARE) */
+	__u32 lingering_pages;  /* out: pages of released SHARE buffers that a guest
+				 * still maps: not freed yet */
 	__u32 reserved;         /* 0 */
 };
 
@@ -94,5 +120,6 @@ struct vdispl_dmabuf_stats {
 #define VDISPL_DMABUF_IOC_QUERY _IOWR(VDISPL_DMABUF_IOC_MAGIC, 0x81, struct vdispl_dmabuf_query)
 #define VDISPL_DMABUF_IOC_WAIT_RELEASED _IOW(VDISPL_DMABUF_IOC_MAGIC, 0x82, struct vdispl_dmabuf_wait)
 #define VDISPL_DMABUF_IOC_STATS _IOR(VDISPL_DMABUF_IOC_MAGIC, 0x83, struct vdispl_dmabuf_stats)
+#define VDISPL_DMABUF_IOC_SHARE _IOWR(VDISPL_DMABUF_IOC_MAGIC, 0x84, struct vdispl_dmabuf_share)
 
 #endif

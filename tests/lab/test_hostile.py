@@ -1,6 +1,8 @@
 """A hostile guest (a user-space frontend sending malformed displif requests)
 gets error statuses and a disconnect, never a crash, while another guest
-keeps flipping undisturbed on its own display."""
+keeps flipping undisturbed on its own display. Then a third guest, allowed
+be-alloc, keeps the backend's pages mapped past their buffer's destruction:
+they stay counted until it lets go, or is destroyed."""
 
 import os
 import re
@@ -25,12 +27,16 @@ EVIL_CONNECTORS = "evil0:640x480;evil1:320x240"
 EVIL_MAX_BUFFERS = 16
 EVIL_MAX_FRAMEBUFFERS = 24
 FLOOD_SECONDS = 10
+# How long the be-alloc guest holds its first buffer's pages.
+HOLD_SECONDS = 8
 # The other guest flips alone first, for its rate without an attacker.
 CMD = ("if grep -q lab_evil /proc/cmdline; then vdispl-evil-frontend --max-buffers %d "
        "--max-framebuffers %d --flood-seconds %d; "
+       "elif grep -q lab_hold /proc/cmdline; then modprobe xen-gntdev && "
+       "vdispl-evil-frontend --hold-be-alloc %d; "
        "else vdispl-client --fps %d --frames %d --quiet && "
        "vdispl-client --fps %d --frames %d --keep --quiet; fi"
-       % (EVIL_MAX_BUFFERS, EVIL_MAX_FRAMEBUFFERS, FLOOD_SECONDS, VICTIM_FPS,
+       % (EVIL_MAX_BUFFERS, EVIL_MAX_FRAMEBUFFERS, FLOOD_SECONDS, HOLD_SECONDS, VICTIM_FPS,
           VICTIM_ALONE_FRAMES, VICTIM_FPS, VICTIM_FRAMES))
 _FLOOD = re.compile(r"@@FLOOD answered=(\d+) seconds=(\d+)")
 _TAP = re.compile(r"^(not ok|ok) \d+ - (.*)$")
@@ -43,7 +49,7 @@ def run(lab):
         return
     # One display for the victim, one per connector of the hostile guest.
     spec = "id0:1024x768;" + EVIL_CONNECTORS
-    ini = session.backend_ini(session.parse_connectors(spec)) + (
+    ini = session.backend_ini(session.parse_connectors(spec), be_alloc_for=["holder"]) + (
         "\n[evil/*]\nmax-buffers = %d\nmax-framebuffers = %d\n"
         % (EVIL_MAX_BUFFERS, EVIL_MAX_FRAMEBUFFERS))
     files = {
@@ -51,6 +57,10 @@ def run(lab):
         "lab/guest.cfg": session.guest_cfg(session.parse_connectors("id0:1024x768")),
         "lab/evil.cfg": session.guest_cfg(session.parse_connectors(EVIL_CONNECTORS), name="evil",
                                           kernel_args="lab_no_frontend lab_evil"),
+        # On the hostile guest's first display, once that guest is gone.
+        "lab/holder.cfg": session.guest_cfg(session.parse_connectors("evil0:640x480"),
+                                            name="holder", be_alloc=True,
+                                            kernel_args="lab_no_frontend lab_hold"),
     }
     r = lab.boot("hostile", spec, CMD, "hostile.sh", dom0_files=files, domu_programs=[evil])
 
@@ -118,3 +128,34 @@ def run(lab):
            and after.get("grants_shared") == "0",
            "hostile: once the hostile guest is gone, only the other guest's 1538 grant pages "
            "stay mapped", after)
+    check_be_alloc_hold(lab, r)
+
+
+def check_be_alloc_hold(lab, r):
+    """The third guest's be-alloc pages, counted while it holds them."""
+    pages = "16"  # tools/evil-frontend/hold.h EVIL_HOLD_PAGES
+    holder_log = lab.read(r.file("guest-console-holder.log"))
+    states = [(name, labtest.backend_status(r.result(name)))
+              for name in ("held", "let-go", "held-again", "holder-gone")]
+    held, let_go, held_again, gone = (s for _n, s in states)
+    lab.echo("hostile: be-alloc pages shared, and still mapped after their buffer went: %s"
+             % ", ".join("%s %s/%s" % (n, s.get("grants_shared"), s.get("shared_lingering"))
+                         for n, s in states))
+    lab.ok(held.get("shared_lingering") == pages and held.get("grants_shared") == "0",
+           "hostile: the %s be-alloc pages the guest still maps after DBUF_DESTROY stay "
+           "counted (shared_lingering=%s)" % (pages, held.get("shared_lingering")), held)
+    lab.ok("@@LET-GO round=1 intact=yes" in holder_log,
+           "hostile: Dom0 left those pages alone while the guest held them (its pattern "
+           "intact after %d s)" % HOLD_SECONDS)
+    lab.ok(let_go.get("shared_lingering") == "0",
+           "hostile: once the guest let go, the pages were freed (shared_lingering=%s)"
+           % let_go.get("shared_lingering"), let_go)
+    lab.ok(held_again.get("shared_lingering") == pages,
+           "hostile: the second buffer's pages, held again, are counted (shared_lingering=%s)"
+           % held_again.get("shared_lingering"), held_again)
+    lab.ok(gone.get("shared_lingering") == "0" and gone.get("grants_shared") == "0",
+           "hostile: xl destroy of the holding guest freed its pages (shared_lingering=%s)"
+           % gone.get("shared_lingering"), gone)
+    lab.ok(r.result("module-log") == "2",
+           "hostile: vdispl-dmabuf said twice which domain kept how many pages",
+           "%s such lines in Dom0's dmesg" % r.result("module-log"))

@@ -14,21 +14,6 @@
 
 #define BUFFERS 2
 
-/* One request, which must succeed. */
-static int call(struct evil_ctx *ctx, struct evil_conn *c, const struct xendispl_req *req,
-		const char *what)
-{
-	struct xendispl_resp resp;
-	uint16_t id;
-	int ret = evil_ring_call(ctx, c, req, &id, &resp, EVIL_RESPONSE_TIMEOUT_MS);
-
-	if (!ret && resp.status)
-		ret = resp.status;
-	if (ret)
-		fprintf(stderr, EVIL_PROG ": %s: %d\n", what, ret);
-	return ret;
-}
-
 /* A picture per buffer, so a screendump tells them apart: a gray per buffer. */
 static void fill(struct evil_buffer *buf, uint32_t size, uint8_t gray)
 {
@@ -49,16 +34,16 @@ static int setup(struct evil_ctx *ctx, struct evil_conn *c, struct evil_buffer *
 		fill(&bufs[i], size, (uint8_t)(0x40 + 0x40 * i));
 		vdispl_req_dbuf_create(&req, 1 + i, evil_buffer_directory(&bufs[i]), c->width,
 				     c->height, 32, size, 0, 0);
-		ret = call(ctx, c, &req, "DBUF_CREATE");
+		ret = evil_ring_call_ok(ctx, c, &req, "DBUF_CREATE");
 		if (!ret) {
 			vdispl_req_fb_attach(&req, 1 + i, 101 + i, c->width, c->height,
 					   DRM_FORMAT_XRGB8888);
-			ret = call(ctx, c, &req, "FB_ATTACH");
+			ret = evil_ring_call_ok(ctx, c, &req, "FB_ATTACH");
 		}
 	}
 	if (!ret) {
 		vdispl_req_set_config(&req, 101, 0, 0, c->width, c->height, 32);
-		ret = call(ctx, c, &req, "SET_CONFIG");
+		ret = evil_ring_call_ok(ctx, c, &req, "SET_CONFIG");
 	}
 	return ret;
 }
@@ -81,7 +66,7 @@ int evil_flips_run(struct evil_ctx *ctx, uint32_t frames)
 		uint64_t fb = 101 + (i + 1) % BUFFERS, sent = client_now_us();
 
 		vdispl_req_pg_flip(&req, fb);
-		ret = call(ctx, c, &req, "PG_FLIP");
+		ret = evil_ring_call_ok(ctx, c, &req, "PG_FLIP");
 		if (ret)
 			break;
 		flips++;

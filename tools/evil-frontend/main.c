@@ -13,6 +13,7 @@
 
 #include "tools/evil-frontend/evil.h"
 #include "tools/evil-frontend/flips.h"
+#include "tools/evil-frontend/hold.h"
 #include "tools/evil-frontend/report.h"
 #include "tools/evil-frontend/ring.h"
 #include "tools/evil-frontend/share.h"
@@ -26,7 +27,7 @@ volatile sig_atomic_t evil_stop;
 static void usage(FILE *out)
 {
 	fprintf(out, "Usage: " EVIL_PROG " [--device N] [--flips N] [--cycles N] [--max-buffers N]\n"
-		     "       [--max-framebuffers N] [--flood-seconds N] [--help]\n"
+		     "       [--max-framebuffers N] [--flood-seconds N] [--hold-be-alloc S] [--help]\n"
 		     "\n"
 		     "Run inside a guest whose vdispl device has no kernel driver bound\n"
 		     "(drm_xen_front not loaded). Connects to the device's backend by hand\n"
@@ -49,6 +50,12 @@ static void usage(FILE *out)
 		     "  --flood-seconds N\n"
 		     "              keep connector 0's ring full for N seconds, refilling\n"
 		     "              each slot as soon as it is answered\n"
+		     "  --hold-be-alloc S\n"
+		     "              no tests (needs be-alloc = 1): keep a backend-allocated\n"
+		     "              buffer's pages mapped through gntdev past its DBUF_DESTROY\n"
+		     "              for S seconds, check them and let go ('@@HOLDING round=1',\n"
+		     "              '@@LET-GO round=1 intact=yes'), wait S seconds more, then\n"
+		     "              hold a second one until killed ('@@HOLDING round=2')\n"
 		     "  --help      this text\n"
 		     "\n"
 		     "Prints TAP on stdout ('# ' lines are progress). Exit status: 0 all tests\n"
@@ -66,7 +73,7 @@ static int parse_count(const char *option, const char *arg, uint32_t *out)
 }
 
 static int parse_args(int argc, char **argv, struct evil_ctx *ctx, uint32_t *flips,
-		      uint32_t *cycles)
+		      uint32_t *cycles, uint32_t *hold)
 {
 	static const struct option options[] = {
 		{ "device", required_argument, NULL, 'd' },
@@ -75,6 +82,7 @@ static int parse_args(int argc, char **argv, struct evil_ctx *ctx, uint32_t *fli
 		{ "max-buffers", required_argument, NULL, 'B' },
 		{ "max-framebuffers", required_argument, NULL, 'F' },
 		{ "flood-seconds", required_argument, NULL, 'S' },
+		{ "hold-be-alloc", required_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -100,6 +108,10 @@ static int parse_args(int argc, char **argv, struct evil_ctx *ctx, uint32_t *fli
 			break;
 		case 'S':
 			if (parse_count("flood-seconds", optarg, &ctx->flood_seconds))
+				return -1;
+			break;
+		case 'H':
+			if (parse_count("hold-be-alloc", optarg, hold))
 				return -1;
 			break;
 		case 'd':
@@ -198,11 +210,11 @@ int main(int argc, char **argv)
 {
 	static struct evil_ctx ctx;
 	unsigned int failed = 0;
-	uint32_t flips = 0, cycles = 0;
+	uint32_t flips = 0, cycles = 0, hold = 0;
 	int status = EXIT_SETUP;
 
 	evil_report_init();
-	if (parse_args(argc, argv, &ctx, &flips, &cycles))
+	if (parse_args(argc, argv, &ctx, &flips, &cycles, &hold))
 		return EXIT_SETUP;
 	catch_signals();
 
@@ -210,6 +222,10 @@ int main(int argc, char **argv)
 		goto out;
 	if (cycles) {
 		status = run_cycles(&ctx, cycles) ? EXIT_TESTS_FAILED : EXIT_ALL_PASSED;
+		goto out;
+	}
+	if (hold) {
+		status = evil_hold_be_alloc(&ctx, hold) ? EXIT_TESTS_FAILED : EXIT_ALL_PASSED;
 		goto out;
 	}
 	if (flips) {

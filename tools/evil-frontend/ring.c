@@ -307,3 +307,17 @@ int evil_ring_violate(struct evil_ctx *ctx, struct evil_conn *c, uint32_t excess
 	/* Always notify: req_event must not decide whether the backend looks. */
 	return notify(ctx, c, c->req_port);
 }
+
+int evil_ring_call_ok(struct evil_ctx *ctx, struct evil_conn *c, const struct xendispl_req *req,
+		      const char *what)
+{
+	struct xendispl_resp resp;
+	uint16_t id;
+	int ret = evil_ring_call(ctx, c, req, &id, &resp, EVIL_RESPONSE_TIMEOUT_MS);
+
+	if (!ret && resp.status)
+		ret = resp.status;
+	if (ret)
+		fprintf(stderr, EVIL_PROG ": %s: %d\n", what, ret);
+	return ret;
+}

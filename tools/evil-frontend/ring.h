@@ -36,6 +36,13 @@ int evil_ring_call(struct evil_ctx *ctx, struct evil_conn *c, const struct xendi
 		   uint16_t *id, struct xendispl_resp *resp, int timeout_ms);
 
 /*
+ * One request that must succeed: 0, or the error (a negative errno, or the
+ * response's non-zero status), printed on stderr as "@what: status".
+ */
+int evil_ring_call_ok(struct evil_ctx *ctx, struct evil_conn *c, const struct xendispl_req *req,
+		      const char *what);
+
+/*
  * Take the next event off @c's event page, waiting up to @timeout_ms.
  * Returns 0 with *evt filled (a private copy) and in_cons advanced,
  * -ETIMEDOUT, -EINTR, -EPROTO (in_prod more than the ring's 63 slots ahead)

@@ -15,3 +15,20 @@ sleep 1
 lab_shot victim
 lab_destroy_guest evil
 lab_result after "$(lab_backend_status | tr ' ' ',')"
+# be-alloc: a guest keeps the backend's pages mapped past their buffer's
+# DBUF_DESTROY; they must stay counted until it lets go, or dies.
+lab_create_guest /lab/holder.cfg
+lab_wait_guest holder "@@HOLDING round=1" 120
+sleep 2
+lab_result held "$(lab_backend_status | tr ' ' ',')"
+lab_wait_guest holder "@@LET-GO round=1" 60
+# The module tries again every second.
+sleep 3
+lab_result let-go "$(lab_backend_status | tr ' ' ',')"
+lab_wait_guest holder "@@HOLDING round=2" 30
+sleep 2
+lab_result held-again "$(lab_backend_status | tr ' ' ',')"
+lab_destroy_guest holder
+sleep 3
+lab_result holder-gone "$(lab_backend_status | tr ' ' ',')"
+lab_result module-log "$(dmesg | grep -c 'vdispl_dmabuf: buffer .* still maps 16 of its 16 pages')"

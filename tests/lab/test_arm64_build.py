@@ -1,7 +1,8 @@
-"""vdispl-front keeps building for arm64: cross-built against Debian's
-arm64 headers of the lab kernel's version, with compiler warnings as
-errors and modpost checking every symbol it needs against that kernel's
-exports. (Booting it on arm64 is the arm64 lab's work.)"""
+"""Our kernel modules keep building for arm64: vdispl-front (the guest's)
+and vdispl-dmabuf (Dom0's), cross-built against Debian's arm64 headers of
+the lab kernel's version, with compiler warnings as errors and modpost
+checking every symbol each needs against that kernel's exports. (Booting
+them on arm64 is the arm64 lab's work.)"""
 
 import re
 import struct
@@ -10,7 +11,9 @@ import subprocess
 from vdispl_lab import debs, images, kmod
 from vdispl_lab.errors import LabError
 
+# Host-only: one run, whatever the frontend.
 FRONTENDS = ("vdispl",)
+MODULES = ("vdispl-front", "vdispl-dmabuf")
 _EM_AARCH64 = 183
 _KERNEL = re.compile(r"^linux-image-(\d[^_]*)-amd64_")
 
@@ -19,12 +22,17 @@ def run(lab):
     amd64 = next(m.group(1) for m in map(_KERNEL.match, debs.resolve([images.KERNEL_PACKAGE]))
                  if m)
     version = amd64 + "-arm64"
+    for name in MODULES:
+        check_module(lab, name, version)
+
+
+def check_module(lab, name, version):
     try:
-        built = kmod.ours("vdispl-front", version)
+        built = kmod.ours(name, version)
         failure = None
     except LabError as e:
         built, failure = [], str(e)
-    lab.ok(len(built) == 1, "arm64 build: vdispl-front builds for %s without a warning" % version,
+    lab.ok(len(built) == 1, "arm64 build: %s builds for %s without a warning" % (name, version),
            failure)
     if not built:
         return
@@ -35,5 +43,5 @@ def run(lab):
                               text=True).stdout.strip()
     lab.ok(header[:4] == b"\x7fELF" and machine == _EM_AARCH64 and
            vermagic.startswith(version + " ") and vermagic.endswith(" aarch64"),
-           "arm64 build: the module is aarch64 code for %s" % version,
+           "arm64 build: %s is aarch64 code for %s" % (name, version),
            "e_machine %d, vermagic %r" % (machine, vermagic))

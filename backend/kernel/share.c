@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * DOC: Dom0's own pages, granted to a domain (be-alloc)
+ *
+ * displif lets a guest have the backend allocate its buffers. The pages are
+ * then Dom0's, granted to the guest, which maps them. Dom0 decides when a
+ * buffer goes, but not when the guest lets go of its mappings: a page the
+ * guest still maps when its buffer is released must not be freed, and Xen
+ * will not end a grant that is in use. The kernel's own answer
+ * (gnttab_end_foreign_access) puts such pages on a deferred list that
+ * nobody can count. Here they stay on our own list, counted against the
+ * exporting context and in its STATS, and every second each grant is tried
+ * again; a page is freed the moment its grant ends. A domain that dies
+ * lets go of every mapping, so nothing lingers past it.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/dma-buf.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/workqueue.h>
+#include <xen/grant_table.h>
+#include <xen/page.h>
+
+#include "internal.h"
+
+#define RETRY_INTERVAL HZ
+
+static LIST_HEAD(lingering);
+static DEFINE_SPINLOCK(lingering_lock);
+static void retry_lingering(struct work_struct *work);
+static DECLARE_DELAYED_WORK(lingering_work, retry_lingering);
+
+/*
+ * End each grant that is not in use and free its page. Returns how many
+ * pages the domain still maps.
+ */
+static u32 end_grants(struct vdispl_dmabuf_buffer *buf)
+{
+	u32 i, left = 0;
+
+	for (i = 0; i < buf->count; i++) {
+		if (!buf->pages[i])
+			continue;
+		if (gnttab_try_end_foreign_access(buf->refs[i])) {
+			__free_page(buf->pages[i]);
+			buf->pages[i] = NULL;
+		} else {
+			left++;
+		}
+	}
+	return left;
+}
+
+u32 vdispl_dmabuf_unshare(struct vdispl_dmabuf_buffer *buf)
+{
+	u32 left = end_grants(buf);
+
+	if (left)
+		pr_info_ratelimited("buffer %u: dom%u still maps %u of its %u pages; they are freed when it lets go\n",
+			buf->id, buf->domid, left, buf->count);
+	return left;
+}
+
+void vdispl_dmabuf_linger(struct vdispl_dmabuf_buffer *buf)
+{
+	spin_lock(&lingering_lock);
+	list_add_tail(&buf->link, &lingering);
+	spin_unlock(&lingering_lock);
+	mod_delayed_work(system_wq, &lingering_work, RETRY_INTERVAL);
+}
+
+/* Give back to @buf's context what it no longer holds. */
+static void uncount(struct vdispl_dmabuf_buffer *buf, u32 freed)
+{
+	struct vdispl_dmabuf_context *ctx = buf->ctx;
+
+	spin_lock(&ctx->lock);
+	ctx->pages_live -= freed;
+	ctx->pages_lingering -= freed;
+	spin_unlock(&ctx->lock);
+}
+
+static void retry_lingering(struct work_struct *work)
+{
+	struct vdispl_dmabuf_buffer *buf, *tmp;
+	LIST_HEAD(done);
+	bool more;
+
+	/* Only this work and module exit take buffers off the list. */
+	spin_lock(&lingering_lock);
+	list_for_each_entry_safe(buf, tmp, &lingering, link) {
+		u32 before = 0, left, i;
+
+		for (i = 0; i < buf->count; i++)
+			before += !!buf->pages[i];
+		left = end_grants(buf);
+		uncount(buf, before - left);
+		if (!left)
+			list_move_tail(&buf->link, &done);
+	}
+	more = !list_empty(&lingering);
+	spin_unlock(&lingering_lock);
+
+	list_for_each_entry_safe(buf, tmp, &done, link) {
+		pr_info_ratelimited("buffer %u: dom%u let go of its last pages; freed\n", buf->id,
+			buf->domid);
+		vdispl_dmabuf_buffer_free(buf);
+	}
+	if (more)
+		schedule_delayed_work(&lingering_work, RETRY_INTERVAL);
+}
+
+void vdispl_dmabuf_share_exit(void)
+{
+	struct vdispl_dmabuf_buffer *buf, *tmp;
+	u32 i;
+
+	cancel_delayed_work_sync(&lingering_work);
+	/* No context is open any more: nobody reads these counts. */
+	list_for_each_entry_safe(buf, tmp, &lingering, link) {
+		for (i = 0; i < buf->count; i++)
+			if (buf->pages[i])
+				gnttab_end_foreign_access(buf->refs[i], buf->pages[i]);
+		list_del(&buf->link);
+		vdispl_dmabuf_buffer_free(buf);
+	}
+}
+
+/*
+ * A buffer that failed before the caller had it. The domain may still have
+ * mapped a page: references are easy to guess, and these were granted to
+ * it. Such pages linger like any others.
+ */
+static void abandon(struct vdispl_dmabuf_buffer *buf)
+{
+	struct vdispl_dmabuf_context *ctx = buf->ctx;
+	u32 left = end_grants(buf);
+
+	spin_lock(&ctx->lock);
+	ctx->pages_live -= buf->count - left;
+	ctx->pages_lingering += left;
+	spin_unlock(&ctx->lock);
+	if (left)
+		vdispl_dmabuf_linger(buf);
+	else
+		vdispl_dmabuf_buffer_free(buf);
+}
+
+/* Allocate and grant every page; the caller ends the grants on failure. */
+static int grant_pages(struct vdispl_dmabuf_buffer *buf)
+{
+	int ref, ret = 0;
+	u32 i;
+
+	for (i = 0; i < buf->count && !ret; i++) {
+		buf->pages[i] = alloc_page(GFP_KERNEL | __GFP_ZERO);
+		if (!buf->pages[i]) {
+			ret = -ENOMEM;
+			break;
+		}
+		ref = gnttab_grant_foreign_access(buf->domid, xen_page_to_gfn(buf->pages[i]), 0);
+		if (ref < 0) {
+			ret = ref;
+			/* Not granted: freed here, not ended below. */
+			__free_page(buf->pages[i]);
+			buf->pages[i] = NULL;
+			break;
+		}
+		buf->refs[i] = ref;
+	}
+	return ret;
+}
+
+int vdispl_dmabuf_share(struct vdispl_dmabuf_context *ctx, struct vdispl_dmabuf_share *args,
+			u32 __user *refs, struct dma_buf **out)
+{
+	struct vdispl_dmabuf_buffer *buf;
+	int ret;
+
+	if (!args->count || args->count > READ_ONCE(vdispl_dmabuf_max_buffer_pages) ||
+	    args->flags || args->domid >= DOMID_FIRST_RESERVED)
+		return -EINVAL;
+	ret = vdispl_dmabuf_reserve(ctx, args->count, false);
+	if (ret)
+		return ret;
+	/* Dom0's own memory: writable for every importer and mapping. */
+	buf = vdispl_dmabuf_buffer_alloc(ctx, args->domid, args->count,
+					 VDISPL_DMABUF_SHARED | VDISPL_DMABUF_WRITABLE);
+	if (!buf) {
+		ret = -ENOMEM;
+		goto err_buf;
+	}
+	ret = grant_pages(buf);
+	if (!ret && copy_to_user(refs, buf->refs, (size_t)buf->count * sizeof(u32)))
+		ret = -EFAULT;
+	if (!ret) {
+		vdispl_dmabuf_translate(buf);
+		ret = vdispl_dmabuf_publish(buf, out);
+	}
+	if (ret) {
+		abandon(buf);
+		return ret;
+	}
+	args->id = buf->id;
+	args->bus_segments = buf->bus_segments;
+	return 0;
+
+err_buf:
+	vdispl_dmabuf_unreserve(ctx, args->count, false);
+	return ret;
+}
