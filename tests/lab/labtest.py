@@ -15,7 +15,8 @@ import zlib
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(TOP, "tools"))
 
-from vdispl_lab import build, session  # noqa: E402
+from vdispl_lab import arch, build, session  # noqa: E402
+from vdispl_lab.errors import LabError  # noqa: E402
 
 # Scenarios are Dom0 shell code: the tests' own, or the one of `tools/lab run`.
 SCENARIO_DIRS = [os.path.join(TOP, "tests", "lab", "scenarios"),
@@ -104,20 +105,42 @@ class Lab:
         self.echo = echo
         # With ASan and UBSan, every run's backend log is checked for reports.
         self.sanitize = sanitize
-        self.binaries = build.build()
-        if sanitize:
-            self.binaries["vdispl-backend"] = build.sanitized_backend()
+        # Each architecture's binaries, built when a test first needs them.
+        self._binaries = {}
         self.count = 0
         self.failed = 0
-        # The guest's display driver and type for the test running now (run.py sets them).
+        # The machine, guest display driver and guest type for the test
+        # running now (run.py sets them).
+        self.arch = arch.HOST
         self.frontend = "mainline"
         self.guest_type = "pv"
+        # The host's build at once: a broken build fails before any boot.
+        self._binaries[arch.HOST.name] = self._build(arch.HOST)
+
+    @property
+    def binaries(self):
+        """{name: path} of our programs for the machine of the test running now."""
+        if self.arch.name not in self._binaries:
+            self._binaries[self.arch.name] = self._build(self.arch)
+        return self._binaries[self.arch.name]
+
+    def _build(self, machine):
+        binaries = build.build(machine)
+        if machine is not arch.HOST:
+            # It reads screendumps here, on the host.
+            binaries["vdispl-frame-check"] = self._binaries[arch.HOST.name]["vdispl-frame-check"]
+        if self.sanitize:
+            if machine is not arch.HOST:
+                raise LabError("the sanitized backend is built for %s only" % arch.HOST)
+            binaries["vdispl-backend"] = build.sanitized_backend()
+        return binaries
 
     # ---- TAP ----
     def ok(self, cond, description, detail=None):
         self.count += 1
         tags = (["%s frontend" % self.frontend] if self.frontend != "mainline" else []) + (
-            ["%s guest" % self.guest_type] if self.guest_type != "pv" else [])
+            ["%s guest" % self.guest_type] if self.guest_type != "pv" else []) + (
+            [self.arch.name] if self.arch is not arch.HOST else [])
         if tags:
             description = "[%s] %s" % (", ".join(tags), description)
         if cond:
@@ -144,6 +167,8 @@ class Lab:
             name = "%s-%s" % (name, self.frontend)
         if self.guest_type != "pv":
             name = "%s-%s" % (name, self.guest_type)
+        if self.arch is not arch.HOST:
+            name = "%s-%s" % (name, self.arch.name)
         out = os.path.join(self.out_root, name)
         def run_session():
             return session.Session(
@@ -152,7 +177,8 @@ class Lab:
                 dom0_files=dom0_files, domu_programs=domu_programs, domu_pkgs=domu_pkgs,
                 dom0_pkgs=dom0_pkgs, dom0_root_files=dom0_root_files, dom0_cmd=dom0_cmd,
                 dom0_programs=[self.binaries[p] for p in dom0_programs], timeout=timeout,
-                echo=self.echo, frontend=self.frontend, guest_type=self.guest_type).run()
+                echo=self.echo, frontend=self.frontend, guest_type=self.guest_type,
+                arch=self.arch).run()
 
         result = run_session()
         retry = self._retry_reason(out, result)
@@ -199,6 +225,11 @@ class Lab:
         faults = self._triple_faults(out)
         if faults and self.guest_type != "pv":
             return "triple-fault", "a guest triple-faulted (%s)" % "; ".join(faults[:3])
+        # The same emulation also leaves a PVH guest hung before its init,
+        # silent after Xen's "upcall vector" line, with no fault.
+        if (result.failure and " never booted" in result.failure
+                and self.guest_type != "pv"):
+            return "guest-hang", result.failure
         return None
 
     def _triple_faults(self, out):

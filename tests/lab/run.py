@@ -4,8 +4,11 @@ machinery) and checks what happened. TAP on stdout; exit 1 if any check
 failed. Arguments select tests by name (e.g. `flips reboot`),
 `--frontend NAME` the guest display drivers to run them with (default: each
 test's FRONTENDS, both mainline and vdispl unless the test says otherwise),
-and `--guest-type pv|pvh` the guest types (default: each test's
-GUEST_TYPES, PV only unless the test says otherwise). `--sanitize` (first)
+`--guest-type pv|pvh` the guest types (default: each test's
+GUEST_TYPES, PV only unless the test says otherwise), and `--arch
+amd64|arm64` the machines (default: each test's ARCHES, amd64 only unless
+the test says otherwise; each machine runs the frontends and guest types
+its lab has: on arm64, vdispl-front in pvh guests). `--sanitize` (first)
 runs the backend built with ASan and UBSan (build-sanitize/) and checks
 each run's backend log for their reports; its output goes to
 build/lab-tests-sanitize/.
@@ -23,7 +26,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 import labtest  # noqa: E402
-from vdispl_lab import session  # noqa: E402
+from vdispl_lab import arch, session  # noqa: E402
 from vdispl_lab.errors import LabError  # noqa: E402
 
 
@@ -35,8 +38,9 @@ def main(argv):
     if argv and argv[0] == "--sanitize":
         sanitize, argv = True, argv[1:]
         out_root += "-sanitize"
-    only = {"--frontend": None, "--guest-type": None}
-    choices = {"--frontend": session.FRONTENDS, "--guest-type": session.GUEST_TYPES}
+    only = {"--frontend": None, "--guest-type": None, "--arch": None}
+    choices = {"--frontend": session.FRONTENDS, "--guest-type": session.GUEST_TYPES,
+               "--arch": tuple(arch.ARCHES)}
     while argv and argv[0] in only:
         if len(argv) < 2 or argv[1] not in choices[argv[0]]:
             print("%s wants one of: %s" % (argv[0], " ".join(choices[argv[0]])), file=sys.stderr)
@@ -61,24 +65,29 @@ def main(argv):
         spec.loader.exec_module(module)
         frontends = getattr(module, "FRONTENDS", ("mainline", "vdispl"))
         guest_types = getattr(module, "GUEST_TYPES", ("pv",))
-        for guest_type in guest_types:
-            for frontend in frontends:
-                if only["--frontend"] not in (None, frontend) or \
-                        only["--guest-type"] not in (None, guest_type):
-                    continue
-                lab.frontend, lab.guest_type = frontend, guest_type
-                what = "%s frontend, %s guest" % (frontend, guest_type)
-                start = time.monotonic()
-                print("# lab test %s, %s: %s" % (
-                    name, what, (module.__doc__ or "").strip().splitlines()[0]), flush=True)
-                try:
-                    module.run(lab)
-                except (LabError, OSError, KeyError, ValueError) as e:
-                    lab.ok(False, "%s: the test itself failed: %s: %s"
-                           % (name, type(e).__name__, e))
-                print("# lab test %s, %s, took %.0f s" % (name, what, time.monotonic() - start),
-                      flush=True)
-        lab.frontend, lab.guest_type = "mainline", "pv"
+        # Each machine runs the combinations its lab has.
+        runs = [(a, g, f) for a in map(arch.get, getattr(module, "ARCHES", ("amd64",)))
+                for g in guest_types if g in a.guest_types
+                for f in frontends if f in a.frontends]
+        for machine, guest_type, frontend in runs:
+            if only["--frontend"] not in (None, frontend) or \
+                    only["--guest-type"] not in (None, guest_type) or \
+                    only["--arch"] not in (None, machine.name):
+                continue
+            lab.arch, lab.frontend, lab.guest_type = machine, frontend, guest_type
+            what = "%s frontend, %s guest" % (frontend, guest_type) + (
+                ", %s" % machine if machine is not arch.HOST else "")
+            start = time.monotonic()
+            print("# lab test %s, %s: %s" % (
+                name, what, (module.__doc__ or "").strip().splitlines()[0]), flush=True)
+            try:
+                module.run(lab)
+            except (LabError, OSError, KeyError, ValueError) as e:
+                lab.ok(False, "%s: the test itself failed: %s: %s"
+                       % (name, type(e).__name__, e))
+            print("# lab test %s, %s, took %.0f s" % (name, what, time.monotonic() - start),
+                  flush=True)
+        lab.arch, lab.frontend, lab.guest_type = arch.HOST, "mainline", "pv"
     print("1..%d" % lab.count)
     if lab.failed:
         print("# %d of %d lab checks failed" % (lab.failed, lab.count))

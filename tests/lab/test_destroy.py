@@ -5,8 +5,9 @@ from vdispl_lab import session
 
 import labtest
 
-# Run in PV and in PVH guests.
+# Run in PV and in PVH guests, and on arm64 (vdispl-front in a pvh guest).
 GUEST_TYPES = ("pv", "pvh")
+ARCHES = ("amd64", "arm64")
 
 FRAMES_SECOND = 20
 # The first guest flips until it is destroyed; the second stops after 20.

@@ -1,8 +1,9 @@
 """One connector: 300 page flips each complete with the backend's event,
 and Dom0's screen shows the client's last frame pixel for pixel."""
 
-# Run in PV and in PVH guests.
+# Run in PV and in PVH guests, and on arm64 (vdispl-front in a pvh guest).
 GUEST_TYPES = ("pv", "pvh")
+ARCHES = ("amd64", "arm64")
 
 FRAMES = 300
 

@@ -3,7 +3,8 @@
 import os
 import subprocess
 
-from . import elf
+from . import cross, elf
+from .arch import HOST
 from .errors import LabError
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -36,8 +37,16 @@ def sanitized_backend():
     return path
 
 
-def build():
-    """Configure (once) and compile; return {name: path} of the lab's binaries."""
+def build(arch=HOST):
+    """Configure (once) and compile for @arch (arch.Arch; cross-built when
+    not the host's); return {name: path} of the lab's binaries."""
+    if arch is not HOST:
+        d = cross.build(arch.name)
+        # What builds there: the programs that need no GBM, EGL or weston.
+        return {name: os.path.join(d, sub, name) for sub, name in (
+            ("backend", "vdispl-backend"), ("tools", "vdispl-client"),
+            ("tools", "vdispl-evil-frontend"), ("tools", "vdispl-dmabuf-check"))
+            if os.path.exists(os.path.join(d, sub, name))}
     d = build_dir()
     if not os.path.exists(os.path.join(d, "build.ninja")):
         _run(["meson", "setup", d, REPO])

@@ -119,8 +119,9 @@ def unpack(deb_path):
 class PackageSet:
     """A resolved, unpacked set of packages that image files are picked from."""
 
-    def __init__(self, packages):
+    def __init__(self, packages, triplet="x86_64-linux-gnu"):
         self.requested = list(packages)
+        self.triplet = triplet  # where its libraries are: lib/<triplet>
         self.debs = fetch(packages)
         self.roots = {package_name(d): unpack(d) for d in self.debs}
 
@@ -136,7 +137,7 @@ class PackageSet:
     def lib_dirs(self):
         dirs = []
         for root in self.roots.values():
-            for sub in ("lib/x86_64-linux-gnu", "usr/lib/x86_64-linux-gnu", "lib64",
+            for sub in ("lib/" + self.triplet, "usr/lib/" + self.triplet, "lib64",
                         "usr/lib64", "lib", "usr/lib"):
                 d = os.path.join(root, sub)
                 if os.path.isdir(d):

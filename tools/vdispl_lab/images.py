@@ -18,40 +18,55 @@ import subprocess
 import tempfile
 
 from . import cache, cpio, elf
+from .arch import HOST
 from .debs import PackageSet
 from .errors import LabError
 
 XEN_VERSION = "4.17"
-KERNEL_PACKAGE = "linux-image-amd64"
+# The host's kernel: the version every architecture's kernel is taken at.
+KERNEL_PACKAGE = HOST.kernel_package
 
-DOM0_PACKAGES = [
-    "xen-hypervisor-%s-amd64" % XEN_VERSION,
-    "xen-utils-%s" % XEN_VERSION,
-    "xenstore-utils",
-    KERNEL_PACKAGE,
-    "busybox-static",
-    "libgcc-s1",
-    # What vdispl-backend links against.
-    "libdrm2",
-    "libpng16-16",
-    "libinih1",
-]
-GUEST_PACKAGES = [KERNEL_PACKAGE, "busybox-static", "libgcc-s1", "libdrm2"]
+
+def dom0_packages(arch):
+    return [arch.package(p) for p in [
+        "xen-hypervisor-%s-%s" % (XEN_VERSION, arch.name),
+        "xen-utils-%s" % XEN_VERSION,
+        "xenstore-utils",
+        # xl's, which apt leaves out of xen-utils' closure for a foreign arch.
+        "libxentoolcore1",
+        "busybox-static",
+        "libgcc-s1",
+        # What vdispl-backend links against.
+        "libdrm2",
+        "libpng16-16",
+        "libinih1",
+    ]] + [arch.kernel_package]
+
+
+def guest_packages(arch):
+    return [arch.kernel_package] + [arch.package(p) for p in
+                                    ["busybox-static", "libgcc-s1", "libdrm2"]]
 
 # Dom0: event channels, grant mapping and sharing, privcmd/xenfs for the
 # toolstack, and bochs for the KMS display QEMU captures.
 DOM0_MODULES = ["xen-evtchn", "xen-gntdev", "xen-gntalloc", "xen-privcmd", "xenfs", "bochs",
                 # What vkms, built out of tree (kmod.py), needs besides drm.
                 "drm_shmem_helper", "drm_kms_helper"]
-# The guest: the mainline frontend, unchanged; event channels and grant
-# sharing for user-space frontends (tests that speak displif themselves).
-GUEST_MODULES = ["drm_xen_front", "xen-evtchn", "xen-gntalloc"]
+# The guest: the mainline frontend, unchanged; event channels, grant
+# sharing and grant mapping for user-space frontends (tests that speak
+# displif themselves, and map the backend's be-alloc pages).
+# vdispl-front needs drm_kms_helper too (on amd64, drm_xen_front brings it).
+GUEST_MODULES = ["drm_xen_front", "drm_kms_helper", "xen-evtchn", "xen-gntalloc", "xen-gntdev"]
+
+
+def guest_modules(kernel):
+    # Debian's arm64 kernel has no drm_xen_front.
+    return [m for m in GUEST_MODULES if kernel.has_module(m)]
 
 XEN_TOOLS = ["xl", "xenstored", "xenconsoled", "xen-init-dom0"]
 XENSTORE_CLIENTS = ["read", "write", "ls", "list", "rm", "exists", "watch", "chmod"]
 
-MULTIARCH = "x86_64-linux-gnu"
-HOST_LIB_DIRS = ["/lib/" + MULTIARCH, "/usr/lib/" + MULTIARCH]
+HOST_LIB_DIRS = ["/lib/" + HOST.triplet, "/usr/lib/" + HOST.triplet]
 
 SCRIPTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "scripts")
 
@@ -64,11 +79,13 @@ def _builder_digest():
 
 
 class Tree:
-    """A staging directory laid out like the image's root."""
+    """A staging directory laid out like the image's root, for @arch."""
 
-    def __init__(self, path):
+    def __init__(self, path, arch=HOST):
         self.path = path
-        for d in ("usr/bin", "usr/sbin", "usr/lib/" + MULTIARCH, "usr/lib64", "etc", "proc",
+        self.arch = arch
+        self.libdir = "usr/lib/" + arch.triplet
+        for d in ("usr/bin", "usr/sbin", self.libdir, "usr/lib64", "etc", "proc",
                   "sys", "dev", "tmp", "run", "root", "var/log", "var/lib", "lab"):
             os.makedirs(os.path.join(path, d), exist_ok=True)
         for link, target in (("bin", "usr/bin"), ("sbin", "usr/sbin"), ("lib", "usr/lib"),
@@ -123,14 +140,16 @@ class Tree:
         for soname, src in sorted(libs.items()):
             if have and soname in have:
                 continue
-            self.add(src, "usr/lib/%s/%s" % (MULTIARCH, soname))
-        if "ld-linux-x86-64.so.2" in libs:
-            self.symlink("usr/lib64/ld-linux-x86-64.so.2",
-                         "../lib/%s/ld-linux-x86-64.so.2" % MULTIARCH)
+            self.add(src, "%s/%s" % (self.libdir, soname))
+        loader = os.path.basename(self.arch.loader)
+        if loader in libs:
+            link = _merged(self.arch.loader)
+            self.symlink(link, os.path.relpath("%s/%s" % (self.libdir, loader),
+                                               os.path.dirname(link)))
         return set(libs)
 
     def sonames(self):
-        d = self.host("usr/lib/" + MULTIARCH)
+        d = self.host(self.libdir)
         return set(os.listdir(d)) if os.path.isdir(d) else set()
 
 
@@ -163,6 +182,9 @@ class Kernel:
         self.vmlinuz = os.path.join(self.root, "boot/vmlinuz-" + self.version)
         self._depmod()
         self._deps = self._read_deps()
+
+    def has_module(self, name):
+        return name.replace("-", "_") in self._deps
 
     def _depmod(self):
         marker = os.path.join(self.root, ".depmod")
@@ -211,7 +233,7 @@ def _run(cmd):
     return proc.stdout
 
 
-def _cached_archive(kind, packages, extra_key, build):
+def _cached_archive(kind, packages, extra_key, build, arch=HOST):
     """The base archive of @kind for @packages, built by @build(tree) once."""
     h = hashlib.sha256()
     for part in packages.key() + [extra_key, _builder_digest()]:
@@ -220,7 +242,7 @@ def _cached_archive(kind, packages, extra_key, build):
     if os.path.exists(out):
         return out
     with tempfile.TemporaryDirectory(prefix="vdispl-lab-") as tmp:
-        tree = Tree(os.path.join(tmp, "root"))
+        tree = Tree(os.path.join(tmp, "root"), arch)
         build(tree)
         cpio.write_tree(tree.path, out, extra=_device_nodes)
     return out
@@ -281,7 +303,7 @@ class PackagesArchive:
             self.unpacked_size = int(f.read())
         self.sonames = set()
         for root in self.packages.roots.values():
-            for sub in ("lib/" + MULTIARCH, "usr/lib/" + MULTIARCH):
+            for sub in ("lib/" + HOST.triplet, "usr/lib/" + HOST.triplet):
                 d = os.path.join(root, sub)
                 if os.path.isdir(d):
                     self.sonames.update(os.listdir(d))
@@ -295,8 +317,8 @@ def _device_nodes(writer):
 def _install_libgcc_s(tree, packages):
     # glibc's pthread_cancel() dlopen()s it: libxenstore's users (xl, and
     # user-space frontends in guests) abort at exit without it.
-    tree.add(os.path.join(packages.root_of("libgcc-s1"), "lib", MULTIARCH, "libgcc_s.so.1"),
-             "usr/lib/%s/libgcc_s.so.1" % MULTIARCH)
+    tree.add(os.path.join(packages.root_of("libgcc-s1"), "lib", tree.arch.triplet,
+                          "libgcc_s.so.1"), "%s/libgcc_s.so.1" % tree.libdir)
 
 
 def _install_busybox(tree, packages):
@@ -306,15 +328,21 @@ def _install_busybox(tree, packages):
 class Dom0Base:
     """Xen, Dom0's kernel and the base Dom0 archive."""
 
-    def __init__(self):
-        self.packages = PackageSet(DOM0_PACKAGES)
+    def __init__(self, arch=HOST):
+        self.arch = arch
+        self.packages = PackageSet(dom0_packages(arch), arch.triplet)
         self.kernel = Kernel(self.packages)
-        self.xen = self._xen_elf()
-        self.archive = _cached_archive("dom0", self.packages, " ".join(DOM0_MODULES),
-                                       self._build)
+        self.xen = self._xen_image()
+        self.modules = DOM0_MODULES + arch.dom0_modules
+        self.archive = _cached_archive("dom0", self.packages, " ".join(self.modules),
+                                       self._build, arch)
         self.sonames = self._sonames()
 
-    def _xen_elf(self):
+    def _xen_image(self):
+        """Xen as QEMU loads it: an ELF file on x86 (Debian ships it
+        gzipped), the raw image on arm."""
+        if self.arch.name != "amd64":
+            return self.packages.find("boot/xen-%s-%s" % (XEN_VERSION, self.arch.name))
         gz = self.packages.find("boot/xen-%s-amd64.gz" % XEN_VERSION)
         out = cache.path("images", "xen-%s.elf" % hashlib.sha256(
             os.path.basename(os.path.dirname(os.path.dirname(gz))).encode()).hexdigest()[:16])
@@ -336,7 +364,7 @@ class Dom0Base:
             tree.symlink("usr/bin/xenstore-" + client, "xenstore")
         _install_libgcc_s(tree, self.packages)
         tree.add_libraries(programs, self.packages.lib_dirs())
-        self.kernel.install_modules(tree, DOM0_MODULES)
+        self.kernel.install_modules(tree, self.modules)
         tree.add(self.kernel.vmlinuz, "lab/guest/vmlinuz")
         tree.write("etc/xen/xl.conf", "# vdispl lab: libxl defaults\n")
         for d in ("var/lib/xen", "var/lib/xenstored", "var/log/xen", "var/run/xen",
@@ -346,7 +374,7 @@ class Dom0Base:
     def _sonames(self):
         # What the base archive already holds, so overlays skip it.
         with tempfile.TemporaryDirectory() as tmp:
-            tree = Tree(tmp)
+            tree = Tree(tmp, self.arch)
             return tree.add_libraries(
                 [self.packages.find("usr/lib/xen-%s/bin/xl" % XEN_VERSION)],
                 self.packages.lib_dirs())
@@ -355,13 +383,15 @@ class Dom0Base:
 class GuestBase:
     """The guest's base archive: BusyBox, the mainline frontend, its init."""
 
-    def __init__(self):
-        self.packages = PackageSet(GUEST_PACKAGES)
+    def __init__(self, arch=HOST):
+        self.arch = arch
+        self.packages = PackageSet(guest_packages(arch), arch.triplet)
         self.kernel = Kernel(self.packages)
-        self.archive = _cached_archive("guest", self.packages, " ".join(GUEST_MODULES),
-                                       self._build)
+        self.modules = guest_modules(self.kernel)
+        self.archive = _cached_archive("guest", self.packages, " ".join(self.modules),
+                                       self._build, arch)
 
     def _build(self, tree):
         _install_busybox(tree, self.packages)
         _install_libgcc_s(tree, self.packages)
-        self.kernel.install_modules(tree, GUEST_MODULES)
+        self.kernel.install_modules(tree, self.modules)

@@ -11,6 +11,7 @@ import socket
 import subprocess
 import time
 
+from .arch import HOST
 from .errors import LabError
 
 # Dom0 gets 1 GiB unless its packages need more (session.dom0_memory_mb);
@@ -20,18 +21,69 @@ GUESTS_MEMORY_MB = 2048
 # Xen's console on the first UART.
 XEN_ARGS = "dom0_mem={dom0}M,max:{dom0}M console=com1 com1=115200,8n1 noreboot loglvl=all " \
            "guest_loglvl=all"
+# arm's virt machine: its one UART, the PL011 named in the device tree.
+XEN_ARGS_ARM = "dom0_mem={dom0}M console=dtuart dtuart=/pl011@9000000 noreboot loglvl=all " \
+               "guest_loglvl=all"
 # No commas: QEMU's multiboot -initrd list is comma-separated.
 DOM0_ARGS = "console=hvc0 rdinit=/init quiet"
+# Where QEMU's guest-loader puts Dom0's kernel and initramfs for Xen on arm.
+# Not at 0x47000000: the device tree QEMU puts at 0x48000000 would overlap
+# the kernel, and Xen dies building Dom0.
+ARM_DOM0_KERNEL_ADDR = 0x50000000
+ARM_DOM0_INITRD_ADDR = 0x58000000
 
 
-def qemu_binary():
-    return "qemu-system-x86_64"
+def qemu_binary(arch=HOST):
+    return arch.qemu
+
+
+def _x86_boot(xen, dom0_kernel, dom0_initrd, dom0_memory_mb):
+    return [
+        "-machine", "q35",
+        # -cpu max kills the PV Dom0 at once; qemu64 with SVM boots, and
+        # with nested paging (npt) Xen offers hap, which PVH guests need
+        # (Debian's Xen has no shadow paging).
+        "-cpu", "qemu64,+svm,+npt",
+        "-vga", "none",
+        "-kernel", xen,
+        "-append", XEN_ARGS.format(dom0=dom0_memory_mb),
+        "-initrd", "%s %s,%s" % (dom0_kernel, DOM0_ARGS, dom0_initrd),
+    ]
+
+
+def _arm_boot(xen, dom0_kernel, dom0_initrd, dom0_memory_mb):
+    # Xen needs EL2 (virtualization=on) and a GICv3.
+    return [
+        "-machine", "virt,virtualization=on,gic-version=3",
+        "-cpu", "cortex-a57",
+        # Not the machine's default network card.
+        "-nic", "none",
+        "-kernel", xen,
+        "-append", XEN_ARGS_ARM.format(dom0=dom0_memory_mb),
+        "-device", "guest-loader,addr=0x%x,kernel=%s,bootargs=%s earlycon=xen"
+        % (ARM_DOM0_KERNEL_ADDR, dom0_kernel, DOM0_ARGS),
+        "-device", "guest-loader,addr=0x%x,initrd=%s" % (ARM_DOM0_INITRD_ADDR, dom0_initrd),
+    ]
+
+
+def _ctl_channel(arch, ctl_path):
+    """Dom0's control channel to us: the second UART on x86; a virtio
+    serial port on arm, whose one UART is Xen's."""
+    chardev = ["-chardev", "socket,id=ctl,path=%s" % ctl_path]
+    if arch.name == "amd64":
+        return chardev + ["-serial", "chardev:ctl"]
+    # No MSI-X (vectors=0): Xen gives Dom0 none there, and virtio's
+    # fallback after the failed try WARNs.
+    return chardev + ["-device", "virtio-serial-pci,bus=pcie.0,addr=0x1d,vectors=0",
+                      "-device", "virtserialport,chardev=ctl,name=lab.ctl"]
 
 
 class Machine:
     def __init__(self, out_dir, xen, dom0_kernel, dom0_initrd, heads=1,
-                 dom0_memory_mb=DOM0_MEMORY_MB, guests_memory_mb=GUESTS_MEMORY_MB, vnc=None):
+                 dom0_memory_mb=DOM0_MEMORY_MB, guests_memory_mb=GUESTS_MEMORY_MB, vnc=None,
+                 arch=HOST):
         self.out_dir = out_dir
+        self.arch = arch
         self.heads = heads
         self.proc = None
         self.ctl = None
@@ -49,25 +101,15 @@ class Machine:
         self._ctl_server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self._ctl_server.bind(self.ctl_path)
         self._ctl_server.listen(1)
-        self.cmd = [
-            qemu_binary(),
-            "-machine", "q35",
-            # -cpu max kills the PV Dom0 at once; qemu64 with SVM boots, and
-            # with nested paging (npt) Xen offers hap, which PVH guests need
-            # (Debian's Xen has no shadow paging).
-            "-cpu", "qemu64,+svm,+npt",
+        boot = _x86_boot if arch.name == "amd64" else _arm_boot
+        self.cmd = [qemu_binary(arch)] + boot(xen, dom0_kernel, dom0_initrd, dom0_memory_mb) + [
             "-m", "%dM" % (dom0_memory_mb + max(guests_memory_mb, GUESTS_MEMORY_MB)),
             "-smp", "2",
             "-display", "none",
-            "-vga", "none",
             "-no-reboot",
-            "-kernel", xen,
-            "-append", XEN_ARGS.format(dom0=dom0_memory_mb),
-            "-initrd", "%s %s,%s" % (dom0_kernel, DOM0_ARGS, dom0_initrd),
             "-chardev", "file,id=console,path=%s" % self.console_path,
             "-serial", "chardev:console",
-            "-chardev", "socket,id=ctl,path=%s" % self.ctl_path,
-            "-serial", "chardev:ctl",
+        ] + _ctl_channel(arch, self.ctl_path) + [
             "-qmp", "unix:%s,server=on,wait=off" % self.qmp_path,
             "-monitor", "none",
         ]
@@ -91,7 +133,8 @@ class Machine:
             self.proc = subprocess.Popen(self.cmd, stdin=subprocess.DEVNULL, stdout=log,
                                          stderr=subprocess.STDOUT, start_new_session=True)
         except FileNotFoundError:
-            raise LabError("%s not found: run tools/install-deps" % qemu_binary()) from None
+            raise LabError("%s not found: run tools/install-deps" % qemu_binary(self.arch)) \
+                from None
         finally:
             log.close()
         self._ctl_server.settimeout(30)

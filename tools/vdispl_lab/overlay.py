@@ -5,8 +5,9 @@ the cached bases."""
 import os
 import subprocess
 
-from . import cpio, elf
-from .images import HOST_LIB_DIRS, MULTIARCH, SCRIPTS, Tree
+from . import cpio, cross, elf
+from .arch import HOST
+from .images import HOST_LIB_DIRS, SCRIPTS, Tree
 
 
 def _concat(parts, out_path):
@@ -45,7 +46,9 @@ def _install(tree, base, programs, files, packages, have=()):
     None); none that the image holds anyway (@have, and @packages' own)."""
     added = [tree.add(src, dest, 0o755) for src, dest in programs]
     added += [tree.add(path, "root/" + os.path.basename(path)) for path in files]
-    search = [tree.host("usr/lib/" + MULTIARCH)] + base.packages.lib_dirs() + HOST_LIB_DIRS
+    # Our programs link against the host's libraries, or the cross sysroot's.
+    built_against = HOST_LIB_DIRS if base.arch is HOST else cross.lib_dirs(base.arch.name)
+    search = [tree.host(tree.libdir)] + base.packages.lib_dirs() + built_against
     have = set(have)
     if packages:
         search += packages.packages.lib_dirs()
@@ -69,7 +72,7 @@ def guest_initrd(base, work, client, command, files=(), packages=None, programs=
     binaries for the guest's /usr/bin, @files for its /root, @modules kernel
     modules for /lab/modules, @frontend the display driver its init loads
     ("mainline" or "vdispl")."""
-    tree = Tree(os.path.join(work, "guest-overlay"))
+    tree = Tree(os.path.join(work, "guest-overlay"), base.arch)
     _add_modules(tree, modules)
     _install(tree, base, [(client, "usr/bin/vdispl-client")] + _in_bin(programs), files,
              packages)
@@ -91,7 +94,7 @@ def dom0_initrd(base, work, backend, scenario, guest_initrd_path, files=None, pr
     Dom0's /usr/bin, @root_files host files for its /root, @modules kernel
     modules for /lab/modules; @command is what lab.sh's lab_start_dom0_cmd
     runs (/lab/dom0-cmd), if anything."""
-    tree = Tree(os.path.join(work, "dom0-overlay"))
+    tree = Tree(os.path.join(work, "dom0-overlay"), base.arch)
     _add_modules(tree, modules)
     _install(tree, base, [(backend, "usr/bin/vdispl-backend")] + _in_bin(programs), root_files,
              packages, have=base.sonames)

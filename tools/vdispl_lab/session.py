@@ -12,6 +12,7 @@ import signal
 import time
 
 from . import images, kmod, overlay
+from .arch import HOST
 from .errors import LabError
 from .machine import DOM0_MEMORY_MB, Machine
 
@@ -157,13 +158,14 @@ class Session:
     @extra_guests are more guests of the same image, as (name, connectors,
     kernel_args): their configs are /lab/<name>.cfg, for the scenario to
     create. @vnc shows Dom0's first display on VNC display @vnc of
-    127.0.0.1, for people to watch."""
+    127.0.0.1, for people to watch. @arch (arch.Arch) is the machine
+    emulated; on arm64 guests are pvh."""
 
     def __init__(self, out_dir, backend, client, connectors, domu_cmd, scenario,
                  domu_files=(), domu_pkgs=(), dom0_files=None, dom0_programs=(),
                  domu_programs=(), shot_every=None, timeout=DEFAULT_TIMEOUT, echo=print,
                  frontend="mainline", guest_type="pv", dom0_pkgs=(), dom0_root_files=(),
-                 dom0_cmd=None, extra_guests=(), vnc=None):
+                 dom0_cmd=None, extra_guests=(), vnc=None, arch=HOST):
         self.out_dir = os.path.abspath(out_dir)
         self.backend = backend
         self.client = client
@@ -185,6 +187,10 @@ class Session:
         self.guest_type = guest_type
         self.extra_guests = list(extra_guests)
         self.vnc = vnc
+        self.arch = arch
+        if guest_type not in arch.guest_types:
+            raise LabError("Xen on %s has no %s guests: want %s"
+                           % (arch, guest_type, " or ".join(arch.guest_types)))
 
     def _packages(self, names, whose):
         if not names:
@@ -195,10 +201,11 @@ class Session:
 
     def _build_images(self, work):
         """(Dom0Base, Dom0's initramfs, Dom0's memory in MiB, the guests' in MiB)"""
-        self.echo("lab: preparing Dom0 image (Xen %s, Debian packages)" % images.XEN_VERSION)
-        dom0 = images.Dom0Base()
+        self.echo("lab: preparing Dom0 image (Xen %s, Debian %s packages)"
+                  % (images.XEN_VERSION, self.arch))
+        dom0 = images.Dom0Base(self.arch)
         self.echo("lab: preparing guest image")
-        guest = images.GuestBase()
+        guest = images.GuestBase(self.arch)
         packages = self._packages(self.domu_pkgs, "the guest's")
         dom0_packages = self._packages(self.dom0_pkgs, "Dom0's")
         dom0_memory = dom0_memory_mb(dom0_packages)
@@ -253,8 +260,8 @@ class Session:
             dom0, dom0_initrd, dom0_memory, guests_memory = self._build_images(work)
             machine = Machine(self.out_dir, dom0.xen, dom0.kernel.vmlinuz, dom0_initrd,
                               heads=len(self.connectors), dom0_memory_mb=dom0_memory,
-                              guests_memory_mb=guests_memory, vnc=self.vnc)
-            self.echo("lab: booting Xen under QEMU (software emulation)")
+                              guests_memory_mb=guests_memory, vnc=self.vnc, arch=self.arch)
+            self.echo("lab: booting %s Xen under QEMU (software emulation)" % self.arch)
             machine.start()
             if self.vnc is not None:
                 self.echo("lab: watch Dom0's screen live with a VNC viewer on 127.0.0.1:%d "

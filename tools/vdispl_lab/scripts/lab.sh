@@ -2,7 +2,9 @@
 #
 # Dom0 talks to the host over its second UART (/dev/ttyS1, a socket on the
 # host), not through Xen's console: Xen drops console input beyond a few
-# dozen octets. Lines Dom0 sends start with "@@"; the host answers @@SHOT.
+# dozen octets. On arm, whose virt machine has one UART (Xen's), a virtio
+# serial port does the same. Lines Dom0 sends start with "@@"; the host
+# answers @@SHOT.
 
 LAB_BACKEND_LOG=/var/log/vdispl-backend.log
 LAB_BACKEND_PID=
@@ -27,9 +29,32 @@ lab_log() {
     lab_msg "@@LOG $*"
 }
 
+# lab_open_ctl: the control channel to the host, as fd 3.
+lab_open_ctl() {
+    if [ "$(uname -m)" = x86_64 ]; then
+        stty -F /dev/ttyS1 raw -echo 115200
+        exec 3<>/dev/ttyS1
+        return
+    fi
+    modprobe virtio_pci && modprobe virtio_console || lab_console_fail "modprobe virtio_console failed"
+    i=0
+    while [ -z "$(ls /dev | grep '^vport[0-9]*p1$')" ] && [ $i -lt 100 ]; do
+        i=$((i + 1))
+        sleep 0.1
+    done
+    port=$(ls /dev | grep '^vport[0-9]*p1$' | head -n 1)
+    [ -n "$port" ] || lab_console_fail "no virtio serial port (/dev/vport*p1): $(dmesg | grep -i virtio | tail -n 10)"
+    exec 3<>"/dev/$port"
+}
+
+# Before the control channel is up: say why on the console, and stop.
+lab_console_fail() {
+    echo "lab: FAIL: $*"
+    poweroff -f
+}
+
 lab_boot() {
-    stty -F /dev/ttyS1 raw -echo 115200
-    exec 3<>/dev/ttyS1
+    lab_open_ctl
     lab_msg "@@HELLO"
     for m in xen-evtchn xen-gntdev xen-privcmd xenfs bochs; do
         modprobe "$m" || lab_fail "modprobe $m failed"
@@ -286,6 +311,8 @@ lab_create_guest() {
         lab_fail "Xen offers no hap (hardware-assisted paging), which a PVH guest needs: give QEMU -cpu ...,+svm,+npt (xl info: $(xl info | grep '^virt_caps'))"
     fi
     out=$(xl create "$cfg" 2>&1) || lab_fail "xl create $cfg failed: $out"
+    # For lab_wait_guest: when it was created, to tell a guest that never booted.
+    date +%s > "/tmp/lab-created-$(sed -n 's/^name = "\(.*\)"/\1/p' "$cfg")"
     lab_log "guest created: $(xl list | tail -n +2 | awk '{print $1 "(" $2 ")"}' | tr '\n' ' ')"
 }
 
@@ -305,15 +332,23 @@ lab_guest_log() {
     echo "$LAB_CONSOLE_DIR/guest-${1:-guest}.log"
 }
 
+# A guest boots to its init in about 5 s; one silent much longer hung.
+LAB_GUEST_BOOT_LIMIT=90
+
 # lab_wait_guest NAME PATTERN SECONDS [COUNT]: wait until the guest's console
-# shows PATTERN COUNT times; fail if the backend dies, or the guest is gone
-# for 15 s (a rebooting guest is briefly absent).
+# shows PATTERN COUNT times; fail if the backend dies, the guest is gone
+# for 15 s (a rebooting guest is briefly absent), or it never reached its
+# init (no @@GUEST-BOOT LAB_GUEST_BOOT_LIMIT s after lab_create_guest).
 lab_wait_guest() {
     name=$1 pattern=$2 limit=$3 count=${4:-1}
     log=$(lab_guest_log "$name")
     t=0 absent=0
     while [ "$(grep -c "$pattern" "$log" 2>/dev/null)" -lt "$count" ]; do
         lab_backend_alive || lab_fail "vdispl-backend died while waiting for '$pattern'"
+        if [ -f "/tmp/lab-created-$name" ] && ! grep -q "@@GUEST-BOOT" "$log" 2>/dev/null &&
+           [ $(($(date +%s) - $(cat "/tmp/lab-created-$name"))) -gt $LAB_GUEST_BOOT_LIMIT ]; then
+            lab_fail "guest $name never booted: nothing from its init $LAB_GUEST_BOOT_LIMIT s after xl create"
+        fi
         if xl domid "$name" >/dev/null 2>&1; then
             absent=0
         else
