@@ -6,14 +6,21 @@
  * Dom0 pfns whose guest frames are not adjacent would be bounced by
  * swiotlb-xen (measured), and sg_alloc_table_from_pages() merges
  * pfn-adjacent pages. Each page is DMA-mapped on its own; the DMA API's
- * address must equal the page's bus address through the p2m, or the map
- * fails: a bounced or untranslated address (a device without Xen's DMA ops
- * gets the Dom0 pfn) is never handed out. The DMA side is then merged into
- * one entry per bus-contiguous run, within the device's segment limits, so a
- * buffer of contiguous guest frames is one DMA segment.
+ * address must equal the page's bus address through the p2m. A bounced
+ * address fails the map. An untranslated one is the seeds' trap: on arm a
+ * device Xen's DMA ops were never set up for (vkms's platform device, any
+ * device without a bound driver) goes straight to dma-direct, which gives a
+ * foreign page its Dom0 pfn's address, not the guest frame behind it
+ * (measured). Such a device is handed the bus address Xen's ops would have
+ * given; the DMA API's own address is kept for unmapping and syncing, whose
+ * cache maintenance goes through Dom0's mapping of the page either way. The
+ * DMA side is then merged into one entry per bus-contiguous run, within the
+ * device's segment limits, so a buffer of contiguous guest frames is one DMA
+ * segment.
  */
 #include <linux/dma-buf.h>
 #include <linux/dma-direct.h>
+#include <linux/dma-map-ops.h>
 #include <linux/dma-mapping.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
@@ -65,11 +72,25 @@ static void unmap_pages(struct device *dev, const u64 *page_dma, u32 count,
 		dma_unmap_page(dev, page_dma[i], PAGE_SIZE, dir);
 }
 
-/* Map each page for @dev; every address must be the page's bus address. */
-static int map_pages(struct vdispl_dmabuf_buffer *buf, struct device *dev, u64 *page_dma,
-		     enum dma_data_direction dir)
+/*
+ * The DMA API gave @dev the address of the Dom0 pfn @page sits on, as
+ * dma-direct does for a device without Xen's DMA ops.
+ */
+static bool untranslated(struct device *dev, struct page *page, dma_addr_t addr)
 {
-	u32 i;
+	return !get_dma_ops(dev) && addr == phys_to_dma(dev, page_to_phys(page));
+}
+
+/*
+ * Map each page for @dev: @page_dma gets the DMA API's addresses (for
+ * unmapping and syncing), @dev_addr what the device is handed, every one the
+ * page's bus address. Returns how many pages were untranslated and
+ * corrected, or -errno.
+ */
+static int map_pages(struct vdispl_dmabuf_buffer *buf, struct device *dev, u64 *page_dma,
+		     u64 *dev_addr, enum dma_data_direction dir)
+{
+	u32 i, corrected = 0;
 
 	for (i = 0; i < buf->count; i++) {
 		dma_addr_t addr = dma_map_page(dev, buf->pages[i], 0, PAGE_SIZE, dir);
@@ -78,6 +99,12 @@ static int map_pages(struct vdispl_dmabuf_buffer *buf, struct device *dev, u64 *
 		if (dma_mapping_error(dev, addr)) {
 			unmap_pages(dev, page_dma, i, dir);
 			return -ENOMEM;
+		}
+		page_dma[i] = addr;
+		dev_addr[i] = want;
+		if (addr != want && untranslated(dev, buf->pages[i], addr)) {
+			corrected++;
+			continue;
 		}
 		if (addr != want) {
 			dev_warn_ratelimited(dev,
@@ -91,14 +118,13 @@ static int map_pages(struct vdispl_dmabuf_buffer *buf, struct device *dev, u64 *
 			unmap_pages(dev, page_dma, i, dir);
 			return -EIO;
 		}
-		page_dma[i] = addr;
 	}
-	return 0;
+	return corrected;
 }
 
-/* Write the merged DMA segments into the table's first entries. */
+/* Write the merged DMA segments of @dev_addr into the table's first entries. */
 static int merge_segments(struct vdispl_dmabuf_buffer *buf, struct device *dev,
-			  const u64 *page_dma, struct sg_table *sgt)
+			  const u64 *dev_addr, struct sg_table *sgt)
 {
 	struct vdispl_dma_limits limits = {
 		/* sg_dma_len() is an unsigned int. */
@@ -113,11 +139,11 @@ static int merge_segments(struct vdispl_dmabuf_buffer *buf, struct device *dev,
 	/* A device that cannot take a page in one segment cannot take ours. */
 	if (limits.max_segment_size < PAGE_SIZE)
 		return -EINVAL;
-	n = vdispl_dma_segments_build(page_dma, buf->count, PAGE_SIZE, &limits, NULL, 0);
+	n = vdispl_dma_segments_build(dev_addr, buf->count, PAGE_SIZE, &limits, NULL, 0);
 	segs = kvcalloc(n, sizeof(*segs), GFP_KERNEL);
 	if (!segs)
 		return -ENOMEM;
-	vdispl_dma_segments_build(page_dma, buf->count, PAGE_SIZE, &limits, segs, n);
+	vdispl_dma_segments_build(dev_addr, buf->count, PAGE_SIZE, &limits, segs, n);
 	for_each_sg(sgt->sgl, sg, n, i) {
 		sg_dma_address(sg) = segs[i].addr;
 		sg_dma_len(sg) = segs[i].len;
@@ -134,12 +160,13 @@ static struct sg_table *map_dma_buf(struct dma_buf_attachment *attach,
 	struct vdispl_dmabuf_attachment *a = attach->priv;
 	struct scatterlist *sg;
 	struct sg_table *sgt;
-	u64 *page_dma;
+	u64 *page_dma, *dev_addr;
 	int ret, i;
 
 	sgt = kzalloc(sizeof(*sgt), GFP_KERNEL);
 	page_dma = kvcalloc(buf->count, sizeof(*page_dma), GFP_KERNEL);
-	if (!sgt || !page_dma) {
+	dev_addr = kvcalloc(buf->count, sizeof(*dev_addr), GFP_KERNEL);
+	if (!sgt || !page_dma || !dev_addr) {
 		ret = -ENOMEM;
 		goto err_alloc;
 	}
@@ -148,12 +175,17 @@ static struct sg_table *map_dma_buf(struct dma_buf_attachment *attach,
 		goto err_alloc;
 	for_each_sgtable_sg(sgt, sg, i)
 		sg_set_page(sg, buf->pages[i], PAGE_SIZE, 0);
-	ret = map_pages(buf, attach->dev, page_dma, dir);
-	if (ret)
+	ret = map_pages(buf, attach->dev, page_dma, dev_addr, dir);
+	if (ret < 0)
 		goto err_map;
-	ret = merge_segments(buf, attach->dev, page_dma, sgt);
+	if (ret)
+		dev_info_ratelimited(attach->dev,
+				     "vdispl-dmabuf: buffer %u: no Xen DMA ops here; %d pages handed out at their bus addresses through the p2m, not their Dom0 pfns'\n",
+				     buf->id, ret);
+	ret = merge_segments(buf, attach->dev, dev_addr, sgt);
 	if (ret < 0)
 		goto err_merge;
+	kvfree(dev_addr);
 
 	mutex_lock(&buf->lock);
 	a->page_dma = page_dma;
@@ -167,6 +199,7 @@ err_merge:
 err_map:
 	sg_free_table(sgt);
 err_alloc:
+	kvfree(dev_addr);
 	kvfree(page_dma);
 	kfree(sgt);
 	return ERR_PTR(ret);

@@ -8,7 +8,8 @@ test's FRONTENDS, both mainline and vdispl unless the test says otherwise),
 GUEST_TYPES, PV only unless the test says otherwise), and `--arch
 amd64|arm64` the machines (default: each test's ARCHES, amd64 only unless
 the test says otherwise; each machine runs the frontends and guest types
-its lab has: on arm64, vdispl-front in pvh guests). `--sanitize` (first)
+its lab has: on arm64, vdispl-front in pvh guests; a dict ARCHES names one
+(guest type, frontend) for a machine). `--sanitize` (first)
 runs the backend built with ASan and UBSan (build-sanitize/) and checks
 each run's backend log for their reports; its output goes to
 build/lab-tests-sanitize/.
@@ -65,9 +66,15 @@ def main(argv):
         spec.loader.exec_module(module)
         frontends = getattr(module, "FRONTENDS", ("mainline", "vdispl"))
         guest_types = getattr(module, "GUEST_TYPES", ("pv",))
-        # Each machine runs the combinations its lab has.
-        runs = [(a, g, f) for a in map(arch.get, getattr(module, "ARCHES", ("amd64",)))
-                for g in guest_types if g in a.guest_types
+        # Each machine runs the combinations its lab has; ARCHES as a dict
+        # gives a machine its one (guest type, frontend) instead.
+        arches = getattr(module, "ARCHES", ("amd64",))
+        if not isinstance(arches, dict):
+            arches = dict.fromkeys(arches)
+        runs = []
+        for a, only_run in ((arch.get(n), r) for n, r in arches.items()):
+            runs += [(a,) + only_run] if only_run else [
+                (a, g, f) for g in guest_types if g in a.guest_types
                 for f in frontends if f in a.frontends]
         for machine, guest_type, frontend in runs:
             if only["--frontend"] not in (None, frontend) or \

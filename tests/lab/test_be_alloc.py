@@ -22,6 +22,7 @@ import labtest
 
 # Run in PV and in PVH guests.
 GUEST_TYPES = ("pv", "pvh")
+ARCHES = ("amd64", "arm64")
 
 FRAMES = 60
 # Round 0 keeps the display open; once the frontend has dropped its rings

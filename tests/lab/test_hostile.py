@@ -13,6 +13,7 @@ import labtest
 
 # The guests run user-space frontends: no kernel frontend is loaded.
 FRONTENDS = ("mainline",)
+ARCHES = {"amd64": None, "arm64": ("pvh", "vdispl")}
 
 # The other guest flips at a display's rate, as a guest bound to a screen
 # does: its usual rate is then what the backend lets it keep, not what the

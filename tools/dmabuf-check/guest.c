@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * The buffers of a guest's vdispl-grant-test module, exported through
- * vdispl-dmabuf one by one: "buffer", "ranges", "cpu", "edu", "after" and
+ * vdispl-dmabuf one by one: "buffer", "ranges", "cpu", "edu", "edu-unbound", "after" and
  * "released" lines for each, then a "stats" line once all are gone.
  */
 #include <errno.h>
@@ -132,22 +132,27 @@ static void check_cpu_view(const char *label, int fd, const struct granted_buffe
 	       first == UINT64_MAX ? (int64_t)-1 : (int64_t)first);
 }
 
-/* A real DMA master reads each segment at the addresses we handed out. */
-static void check_edu(int fd, const struct granted_buffer *b)
+/*
+ * A real DMA master reads each segment at the addresses we handed out:
+ * to the edu device itself ("edu"), and to a device no driver set DMA up
+ * for ("edu-unbound").
+ */
+static void check_edu(int fd, const struct granted_buffer *b, uint32_t importer)
 {
-	struct vdispl_edu_check c = { .fd = fd, .windows_per_segment = 2 };
+	struct vdispl_edu_check c = { .fd = fd, .windows_per_segment = 2, .importer = importer };
+	const char *label = importer == VDISPL_EDU_IMPORTER_UNBOUND ? "edu-unbound" : "edu";
 	int edu = open(EDU_DEVICE, O_RDWR | O_CLOEXEC);
 
 	if (edu < 0 || ioctl(edu, VDISPL_EDU_CHECK_IOC, &c) < 0) {
-		printf("edu %u result=%s\n", b->index, errno_name(-errno));
+		printf("%s %u result=%s\n", label, b->index, errno_name(-errno));
 		if (edu >= 0)
 			close(edu);
 		return;
 	}
 	close(edu);
-	printf("edu %u result=0 pages=%u dma_segments=%u bus_runs=%u segments_at_bus=%u "
+	printf("%s %u result=0 pages=%u dma_segments=%u bus_runs=%u segments_at_bus=%u "
 	       "windows=%u mismatches=%u bytes=%llu\n",
-	       b->index, c.pages, c.dma_segments, c.bus_runs, c.segments_at_bus, c.windows,
+	       label, b->index, c.pages, c.dma_segments, c.bus_runs, c.segments_at_bus, c.windows,
 	       c.mismatches, (unsigned long long)c.bytes);
 }
 
@@ -198,8 +203,10 @@ static void check_buffer(struct vdispl_dmabuf_module *m, uint32_t domid,
 		return;
 	print_ranges(m, e.fd, b->index);
 	check_cpu_view("cpu", e.fd, b);
-	if (edu)
-		check_edu(e.fd, b);
+	if (edu) {
+		check_edu(e.fd, b, VDISPL_EDU_IMPORTER_EDU);
+		check_edu(e.fd, b, VDISPL_EDU_IMPORTER_UNBOUND);
+	}
 	ret = vdispl_dmabuf_module_query(m, e.fd, NULL, 0, &q);
 	printf("after %u result=%s attachments=%u dma_segments=%u vmaps=%u mmaps=%u "
 	       "cpu_accesses=%u\n",

@@ -183,11 +183,8 @@ def for_lab(kernel):
     from . import debs
     series = ".".join(kernel.package_version.split(".")[:2])
     source = debs.download("linux-source-" + series, kernel.package_version)
-    # The grant test reads an x86 PV guest's machine frames: x86 only.
-    grant_test = ours("vdispl-grant-test", kernel.version) \
-        if kernel.version.endswith("-" + HOST_ARCH) else []
     return {
         "dom0": ours("vdispl-dmabuf", kernel.version) + vkms(kernel.version, source)
         + ours("vdispl-edu-check", kernel.version),
-        "guest": ours("vdispl-front", kernel.version) + grant_test,
+        "guest": ours("vdispl-front", kernel.version) + ours("vdispl-grant-test", kernel.version),
     }

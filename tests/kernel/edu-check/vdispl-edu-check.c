@@ -23,6 +23,12 @@
  * make, to count the bus-contiguous runs and the segments that start where
  * their first page's frame is.
  *
+ * The buffer can also be imported for a platform device of this module's,
+ * which no driver binds and whose DMA nothing set up: on arm such a device
+ * has no Xen DMA ops, the trap of a Dom0 that hands a device a foreign
+ * page's Dom0 pfn. The edu device then DMAs from the addresses that device
+ * was given.
+ *
  * Without Xen, pfn_to_bfn() is the identity, so the module also works on
  * bare metal or KVM (no IOMMU), for checking the module itself.
  */
@@ -40,6 +46,7 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/pci.h>
+#include <linux/platform_device.h>
 #include <linux/scatterlist.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -88,6 +95,10 @@ struct edu {
 /* Serialises checks (one DMA engine), and guards @bound. */
 static DEFINE_MUTEX(check_lock);
 static struct edu *bound;
+/* The importer no driver set DMA up for (VDISPL_EDU_IMPORTER_UNBOUND). */
+static struct platform_device *unbound;
+/* Its one DMA setting: segments as long as the edu device's, not 64 KiB. */
+static struct device_dma_parameters unbound_dma_parms;
 
 /* 0 once the DMA engine is idle, -ETIMEDOUT if it still runs after 2 s. */
 static int edu_wait_idle(struct edu *e)
@@ -302,6 +313,8 @@ static int check(struct edu *e, struct vdispl_edu_check *args, u64 *covered)
 
 	if (windows_per_segment > 2)
 		return -EINVAL;
+	if (args->importer > VDISPL_EDU_IMPORTER_UNBOUND)
+		return -EINVAL;
 	dmabuf = dma_buf_get(args->fd);
 	if (IS_ERR(dmabuf))
 		return PTR_ERR(dmabuf);
@@ -317,7 +330,8 @@ static int check(struct edu *e, struct vdispl_edu_check *args, u64 *covered)
 		goto put;
 	}
 
-	attach = dma_buf_attach(dmabuf, &e->pdev->dev);
+	attach = dma_buf_attach(dmabuf, args->importer == VDISPL_EDU_IMPORTER_UNBOUND ?
+					&unbound->dev : &e->pdev->dev);
 	if (IS_ERR(attach)) {
 		ret = PTR_ERR(attach);
 		goto put;
@@ -392,6 +406,7 @@ static long dev_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	args = (struct vdispl_edu_check){
 		.fd = args.fd,
 		.windows_per_segment = args.windows_per_segment,
+		.importer = args.importer,
 		.first_mismatch = U64_MAX,
 	};
 
@@ -406,8 +421,8 @@ static long dev_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		ret = check(bound, &args, &covered);
 	mutex_unlock(&check_lock);
 
-	pr_info("fd %d: result %d, pages %u dma_segments %u (covering %llu bytes) bus_runs %u segments_at_bus %u windows %u mismatches %u first_mismatch %lld bytes %llu\n",
-		args.fd, ret, args.pages, args.dma_segments, covered, args.bus_runs,
+	pr_info("fd %d importer %u: result %d, pages %u dma_segments %u (covering %llu bytes) bus_runs %u segments_at_bus %u windows %u mismatches %u first_mismatch %lld bytes %llu\n",
+		args.fd, args.importer, ret, args.pages, args.dma_segments, covered, args.bus_runs,
 		args.segments_at_bus, args.windows, args.mismatches, (s64)args.first_mismatch,
 		args.bytes);
 	/* Partial counts say how far a failed check got. */
@@ -523,12 +538,28 @@ static int __init vdispl_edu_check_init(void)
 {
 	int ret;
 
+	/* As vkms makes its device: no firmware node, no DMA set up for it. */
+	unbound = platform_device_register_simple("vdispl-edu-unbound", -1, NULL, 0);
+	if (IS_ERR(unbound))
+		return PTR_ERR(unbound);
+	unbound->dev.dma_parms = &unbound_dma_parms;
+	ret = dma_coerce_mask_and_coherent(&unbound->dev, DMA_BIT_MASK(64));
+	if (!ret)
+		ret = dma_set_max_seg_size(&unbound->dev, UINT_MAX);
+	if (ret)
+		goto err_unbound;
 	ret = pci_register_driver(&edu_driver);
 	if (ret)
-		return ret;
+		goto err_unbound;
 	ret = misc_register(&misc);
 	if (ret)
-		pci_unregister_driver(&edu_driver);
+		goto err_pci;
+	return 0;
+
+err_pci:
+	pci_unregister_driver(&edu_driver);
+err_unbound:
+	platform_device_unregister(unbound);
 	return ret;
 }
 
@@ -537,6 +568,7 @@ static void __exit vdispl_edu_check_exit(void)
 	/* An open file pins the module, so no check runs by now. */
 	misc_deregister(&misc);
 	pci_unregister_driver(&edu_driver);
+	platform_device_unregister(unbound);
 }
 
 module_init(vdispl_edu_check_init);

@@ -7,11 +7,16 @@
  * device read windows of every DMA segment at the segment's DMA address and
  * copy them back into memory the CPU can compare with the buffer's own
  * kernel mapping. Equal data proves the DMA addresses reach the buffer's
- * real frames.
+ * real frames. With @importer VDISPL_EDU_IMPORTER_UNBOUND the buffer is
+ * imported for another device, one no driver set DMA up for (no Xen DMA
+ * ops on arm: the seeds' trap), and the edu device DMAs from the addresses
+ * that device was handed: on a machine without an IOMMU every device sees
+ * the same bus, so equal data proves those addresses right too.
  *
  * Errors (negative errno from ioctl): ENODEV (no edu device bound), EPERM
  * (open without CAP_SYS_ADMIN), EFAULT, EBADF (@fd is not open), EINVAL
- * (@fd is not a dma-buf, @windows_per_segment above 2, or a mapping that
+ * (@fd is not a dma-buf, @windows_per_segment above 2, an unknown
+ * @importer, or a mapping that
  * does not fit the buffer: CPU pages not covering it exactly, or DMA
  * segments running past it), ENOMEM, whatever the exporter's
  * attach, map, vmap and begin_cpu_access return, ETIMEDOUT (the device did
@@ -46,7 +51,12 @@ struct vdispl_edu_check {
 	__u64 first_mismatch;      /* out: byte offset in the buffer of the first
 				    * differing byte, or ~0 */
 	__u64 bytes;               /* out: bytes compared */
+	__u32 importer;            /* in: VDISPL_EDU_IMPORTER_* */
+	__u32 reserved;            /* 0 */
 };
+
+#define VDISPL_EDU_IMPORTER_EDU 0     /* the edu device itself */
+#define VDISPL_EDU_IMPORTER_UNBOUND 1 /* a platform device of the module's, no driver bound */
 
 #define VDISPL_EDU_CHECK_IOC _IOWR('v', 0xA0, struct vdispl_edu_check)
 

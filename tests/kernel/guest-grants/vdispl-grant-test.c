@@ -39,7 +39,6 @@
 #include <xen/page.h>
 #include <xen/xen.h>
 #include <xen/xenbus.h>
-#include <asm/xen/page.h>
 
 #include "tests/kernel/grant-pattern.h"
 
@@ -330,13 +329,15 @@ static void write_directory(struct grant_test_buffer *buf)
 static unsigned long machine_frame(struct page *page)
 {
 	/*
-	 * An auto-translated guest (HVM, PVH) never sees machine frames: the
+	 * An auto-translated guest (HVM, PVH, any guest on arm) never sees machine frames: the
 	 * best it can report is the gfn it grants, which Xen translates, so
 	 * there "machine runs" are gfn runs.
 	 */
-	if (xen_feature(XENFEAT_auto_translated_physmap))
-		return xen_page_to_gfn(page);
-	return pfn_to_mfn(page_to_pfn(page));
+#ifdef CONFIG_X86
+	if (!xen_feature(XENFEAT_auto_translated_physmap))
+		return pfn_to_mfn(page_to_pfn(page));
+#endif
+	return xen_page_to_gfn(page);
 }
 
 static unsigned long guest_pfn(struct page *page)
