@@ -40,9 +40,11 @@ class Arch:
 AMD64 = Arch("amd64", "x86_64-linux-gnu", "/lib64/ld-linux-x86-64.so.2", "qemu-system-x86_64",
              ("pv", "pvh"), ("mainline", "vdispl"), foreign=False, dom0_modules=[])
 # Dom0 talks to the host through a virtio serial port: the virt machine's
-# one UART is Xen's console. Debian's arm64 kernel has no drm_xen_front.
+# one UART is Xen's console. Debian's arm64 kernel has no drm_xen_front: the
+# lab builds it from the kernel's sources (kmod.py).
 ARM64 = Arch("arm64", "aarch64-linux-gnu", "/lib/ld-linux-aarch64.so.1", "qemu-system-aarch64",
-             ("pvh",), ("vdispl",), foreign=True, dom0_modules=["virtio_pci", "virtio_console"])
+             ("pvh",), ("mainline", "vdispl"), foreign=True,
+             dom0_modules=["virtio_pci", "virtio_console"])
 ARCHES = {a.name: a for a in (AMD64, ARM64)}
 HOST = AMD64
 

@@ -55,8 +55,11 @@ DOM0_MODULES = ["xen-evtchn", "xen-gntdev", "xen-gntalloc", "xen-privcmd", "xenf
 # The guest: the mainline frontend, unchanged; event channels, grant
 # sharing and grant mapping for user-space frontends (tests that speak
 # displif themselves, and map the backend's be-alloc pages).
-# vdispl-front needs drm_kms_helper too (on amd64, drm_xen_front brings it).
-GUEST_MODULES = ["drm_xen_front", "drm_kms_helper", "xen-evtchn", "xen-gntalloc", "xen-gntdev"]
+# What drm_xen_front needs, for where the lab builds it (on amd64 it brings
+# them itself): drm_kms_helper, which vdispl-front needs too, and
+# xen-front-pgdir-shbuf.
+GUEST_MODULES = ["drm_xen_front", "drm_kms_helper", "xen-front-pgdir-shbuf", "xen-evtchn",
+                 "xen-gntalloc", "xen-gntdev"]
 
 
 def guest_modules(kernel):

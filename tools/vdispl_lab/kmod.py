@@ -1,8 +1,9 @@
 """Kernel modules for the lab's kernel, built out of tree against the
 Debian headers of exactly that kernel, and cached by kernel version and
 source digest: vdispl's Dom0 module (backend/kernel), the tests' modules
-(tests/kernel/*), and vkms, which Debian's kernel lacks, from the
-linux-source package of the same version.
+(tests/kernel/*), and from the linux-source package of the same version
+what Debian's kernels lack: vkms, and on arm64 the mainline display
+frontend drm_xen_front.
 
 A kernel version names its architecture ("6.1.0-57-amd64", "6.1.0-57-arm64").
 Modules for arm64 are cross-built here with Debian's aarch64 toolchain
@@ -154,26 +155,40 @@ def ours(name, version):
     return _build(name, version, _OURS[name], ["KCFLAGS=-Werror"])
 
 
-def vkms(version, source_deb):
-    """vkms from @source_deb (linux-source-6.1 of the kernel's own version),
-    built for kernel @version."""
-    tree = cache.directory("unpacked", "vkms-" + os.path.basename(source_deb)[:-len(".deb")])
+def _from_source(name, version, source_deb, folder, make_vars):
+    """Module @name of the kernel's own sources (@folder of drivers/gpu/drm
+    in @source_deb, linux-source-6.1 of the kernel's version), built for
+    kernel @version with @make_vars."""
+    tree = cache.directory("unpacked", "%s-%s" % (folder, os.path.basename(source_deb)[:-len(".deb")]))
     marker = os.path.join(tree, ".unpacked")
     if not os.path.exists(marker):
-        # Only drivers/gpu/drm/vkms of the 140 MB source tarball is needed.
+        # Only drivers/gpu/drm/<folder> of the 140 MB source tarball is needed.
         script = ("dpkg-deb --fsys-tarfile '%s' | tar -xO --wildcards "
                   "'./usr/src/linux-source-*.tar.xz' | tar -xJ -C '%s' --strip-components=5 "
-                  "--wildcards 'linux-source-*/drivers/gpu/drm/vkms/*'" % (source_deb, tree))
+                  "--wildcards 'linux-source-*/drivers/gpu/drm/%s/*'"
+                  % (source_deb, tree, folder))
         _run(["bash", "-c", "set -o pipefail; " + script])
-        if not glob.glob(os.path.join(tree, "vkms_drv.c")):
-            raise LabError("no drivers/gpu/drm/vkms in %s" % source_deb)
+        if not glob.glob(os.path.join(tree, "*.c")):
+            raise LabError("no drivers/gpu/drm/%s in %s" % (folder, source_deb))
         open(marker, "w").close()
 
     def stage(dest):
         for f in glob.glob(os.path.join(tree, "*")):
             shutil.copy(f, dest)
 
-    return _build("vkms", version, stage, ["CONFIG_DRM_VKMS=m"])
+    return _build(name, version, stage, make_vars)
+
+
+def vkms(version, source_deb):
+    """vkms from @source_deb, built for kernel @version."""
+    return _from_source("vkms", version, source_deb, "vkms", ["CONFIG_DRM_VKMS=m"])
+
+
+def xen_front(version, source_deb):
+    """The mainline drm_xen_front from @source_deb, unchanged, built for
+    kernel @version (Debian's arm64 kernel does not have it)."""
+    return _from_source("drm_xen_front", version, source_deb, "xen",
+                        ["CONFIG_DRM_XEN=y", "CONFIG_DRM_XEN_FRONTEND=m"])
 
 
 def for_lab(kernel):
@@ -183,8 +198,11 @@ def for_lab(kernel):
     from . import debs
     series = ".".join(kernel.package_version.split(".")[:2])
     source = debs.download("linux-source-" + series, kernel.package_version)
+    # Where the kernel has no mainline frontend, ours of its sources.
+    mainline = [] if kernel.has_module("drm_xen_front") else xen_front(kernel.version, source)
     return {
         "dom0": ours("vdispl-dmabuf", kernel.version) + vkms(kernel.version, source)
         + ours("vdispl-edu-check", kernel.version),
-        "guest": ours("vdispl-front", kernel.version) + ours("vdispl-grant-test", kernel.version),
+        "guest": ours("vdispl-front", kernel.version) + ours("vdispl-grant-test", kernel.version)
+        + mainline,
     }
