@@ -66,12 +66,13 @@ int vdispl_dmabuf_module_export(struct vdispl_dmabuf_module *m, uint32_t domid,
 }
 
 int vdispl_dmabuf_module_share(struct vdispl_dmabuf_module *m, uint32_t domid, uint32_t count,
-			       uint32_t *refs, struct vdispl_dmabuf_share *result)
+			       bool contiguous, uint32_t *refs, struct vdispl_dmabuf_share *result)
 {
 	memset(result, 0, sizeof(*result));
 	result->refs = (uint64_t)(uintptr_t)refs;
 	result->domid = domid;
 	result->count = count;
+	result->flags = contiguous ? VDISPL_DMABUF_CONTIGUOUS : 0;
 	result->fd = -1;
 	return ioctl_errno(m->fd, VDISPL_DMABUF_IOC_SHARE, result);
 }

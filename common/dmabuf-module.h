@@ -33,13 +33,15 @@ int vdispl_dmabuf_module_export(struct vdispl_dmabuf_module *m, uint32_t domid,
 				struct vdispl_dmabuf_export *result);
 
 /*
- * Allocate @count zeroed pages, grant them to @domid writable, and export
- * them as a dma-buf: @refs gets the @count grant references, @result the
- * fd, id and bus_segments. Pages the domain still maps when the dma-buf is
- * released stay counted (stats' lingering_pages) until it lets go.
+ * Allocate @count zeroed pages (@contiguous: one block, -EOPNOTSUPP where
+ * that is not machine-contiguous, -ENOMEM when none is free), grant them to
+ * @domid writable, and export them as a dma-buf: @refs gets the @count
+ * grant references, @result the fd, id and bus_segments. Pages the domain
+ * still maps when the dma-buf is released stay counted (stats'
+ * lingering_pages) until it lets go.
  */
 int vdispl_dmabuf_module_share(struct vdispl_dmabuf_module *m, uint32_t domid, uint32_t count,
-			       uint32_t *refs, struct vdispl_dmabuf_share *result);
+			       bool contiguous, uint32_t *refs, struct vdispl_dmabuf_share *result);
 
 /* Query dma-buf @fd; @ranges (may be NULL) gets up to @max_ranges bus ranges. */
 int vdispl_dmabuf_module_query(struct vdispl_dmabuf_module *m, int fd,

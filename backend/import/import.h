@@ -59,6 +59,8 @@ struct vdispl_import_device {
 	 * writing, even one it only samples, and crashes when that mapping fails.
 	 */
 	bool writable;
+	/* The module cannot give this Dom0 contiguous blocks (a PV Dom0). */
+	bool scattered_shares;
 };
 
 struct vdispl_import_impl {

@@ -5,9 +5,11 @@
  * CPU view, for outputs that still copy, is the dma-buf's own mmap.
  *
  * module-share: for be-alloc, the module allocates the pages and grants
- * them to the guest, and the buffer is a dma-buf as above. Unlike
- * gntalloc's, pages the guest keeps mapping after the buffer is gone stay
- * counted (the status line's shared_lingering) until it lets go.
+ * them to the guest, and the buffer is a dma-buf as above: one contiguous
+ * block where Dom0 can have one that is machine-contiguous (arm: one DMA
+ * segment), else single pages. Unlike gntalloc's, pages the guest keeps
+ * mapping after the buffer is gone stay counted (the status line's
+ * shared_lingering) until it lets go.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -49,8 +51,21 @@ static int module_share_create(struct vdispl_import_device *dev, uint32_t pages,
 {
 	struct vdispl_dmabuf_module *m = vdispl_import_module_handle(dev->import);
 	struct vdispl_dmabuf_share sh;
-	int ret = vdispl_dmabuf_module_share(m, dev->domid, pages, grefs, &sh);
+	int ret = -EOPNOTSUPP;
 
+	if (!dev->scattered_shares) {
+		ret = vdispl_dmabuf_module_share(m, dev->domid, pages, true, grefs, &sh);
+		if (ret == -EOPNOTSUPP) {
+			dev->scattered_shares = true;
+			vdispl_log(INFO, dev->tag, "be-alloc buffers are single pages: this Dom0 "
+				   "has no machine-contiguous blocks (PV)");
+		} else if (ret == -ENOMEM) {
+			vdispl_log_limited(WARN, dev->guest_log, dev->tag, "no contiguous block of "
+					   "%u pages free (Dom0's CMA): single pages instead", pages);
+		}
+	}
+	if (ret == -EOPNOTSUPP || ret == -ENOMEM)
+		ret = vdispl_dmabuf_module_share(m, dev->domid, pages, false, grefs, &sh);
 	if (ret)
 		return ret;
 	buf->dmabuf_fd = sh.fd;

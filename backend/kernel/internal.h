@@ -51,7 +51,9 @@ struct vdispl_dmabuf_buffer {
 	u32 count;
 	u32 flags;   /* VDISPL_DMABUF_*; SHARED: the pages are ours, granted to @domid */
 	grant_ref_t *refs;
-	struct page **pages; /* shared: NULL once freed */
+	struct page **pages; /* shared: NULL once its grant has ended */
+	struct page *block;  /* shared, CONTIGUOUS: the block of all pages, until freed */
+	dma_addr_t block_dma; /* what freeing @block needs back */
 	grant_handle_t *handles; /* of the Dom0 mapping (not shared) */
 	u64 *dev_bus_addr;	 /* what Xen's map op returned, for the unmap */
 	u64 *bus;		 /* each page's bus address through the p2m */
@@ -100,7 +102,9 @@ int vdispl_dmabuf_share(struct vdispl_dmabuf_context *ctx, struct vdispl_dmabuf_
  */
 u32 vdispl_dmabuf_unshare(struct vdispl_dmabuf_buffer *buf);
 void vdispl_dmabuf_linger(struct vdispl_dmabuf_buffer *buf);
-/* Module exit: hand what still lingers to the kernel's own deferred list. */
+/* Module init and exit: the allocator of contiguous blocks; at exit, what
+ * still lingers goes to the kernel's own deferred list. */
+int vdispl_dmabuf_share_init(void);
 void vdispl_dmabuf_share_exit(void);
 
 /* dmabuf.c */

@@ -260,9 +260,17 @@ static struct miscdevice dev = {
 
 static int __init vdispl_dmabuf_init(void)
 {
+	int ret;
+
 	if (!xen_domain())
 		return -ENODEV;
-	return misc_register(&dev);
+	ret = vdispl_dmabuf_share_init();
+	if (ret)
+		return ret;
+	ret = misc_register(&dev);
+	if (ret)
+		vdispl_dmabuf_share_exit();
+	return ret;
 }
 
 static void __exit vdispl_dmabuf_exit(void)

@@ -127,6 +127,27 @@ static void user_map_release(struct vdispl_grant_umap *umap)
 	kfree(m);
 }
 
+/*
+ * Dom0's own pages. A contiguous block's pages may be the tail of one
+ * high-order allocation, which cannot be refcounted one by one: they are
+ * mapped by frame number, as device memory is.
+ */
+static int map_shared(struct vdispl_dmabuf_buffer *buf, struct vm_area_struct *vma)
+{
+	unsigned long first = vma->vm_pgoff, i;
+	int ret = 0;
+
+	if (!buf->block)
+		return vm_map_pages(vma, buf->pages, buf->count);
+	if (first >= buf->count || vma_pages(vma) > buf->count - first)
+		return -ENXIO;
+	for (i = 0; i < vma_pages(vma) && !ret; i++)
+		ret = remap_pfn_range(vma, vma->vm_start + (i << PAGE_SHIFT),
+				      page_to_pfn(buf->pages[first + i]), PAGE_SIZE,
+				      vma->vm_page_prot);
+	return ret;
+}
+
 int vdispl_dmabuf_mmap(struct dma_buf *dmabuf, struct vm_area_struct *vma)
 {
 	struct vdispl_dmabuf_buffer *buf = dmabuf->priv;
@@ -142,7 +163,7 @@ int vdispl_dmabuf_mmap(struct dma_buf *dmabuf, struct vm_area_struct *vma)
 		vma->vm_flags &= ~VM_MAYWRITE;
 	}
 	if (buf->flags & VDISPL_DMABUF_SHARED)
-		return vm_map_pages(vma, buf->pages, buf->count);
+		return map_shared(buf, vma);
 	ret = vdispl_dmabuf_reserve(buf->ctx, vma_pages(vma), true);
 	if (ret)
 		return ret;

@@ -12,16 +12,26 @@
  * exporting context and in its STATS, and every second each grant is tried
  * again; a page is freed the moment its grant ends. A domain that dies
  * lets go of every mapping, so nothing lingers past it.
+ *
+ * A contiguous buffer is one block, from Dom0's CMA through the DMA API of a
+ * device of ours whose DMA nothing set up (dma-direct, as on arm): where
+ * Dom0 is direct-mapped it is machine-contiguous, so an importer gets it as
+ * one DMA segment. It is freed as a whole once every grant has ended.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/dma-buf.h>
+#include <linux/dma-map-ops.h>
+#include <linux/dma-mapping.h>
+#include <linux/highmem.h>
 #include <linux/mm.h>
+#include <linux/platform_device.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/workqueue.h>
 #include <xen/grant_table.h>
 #include <xen/page.h>
+#include <xen/xen.h>
 
 #include "internal.h"
 
@@ -31,10 +41,19 @@ static LIST_HEAD(lingering);
 static DEFINE_SPINLOCK(lingering_lock);
 static void retry_lingering(struct work_struct *work);
 static DECLARE_DELAYED_WORK(lingering_work, retry_lingering);
+/* Contiguous blocks are allocated through its DMA API (dma-direct: CMA). */
+static struct platform_device *allocator;
+
+static void free_block(struct vdispl_dmabuf_buffer *buf)
+{
+	dma_free_pages(&allocator->dev, (size_t)buf->count << PAGE_SHIFT, buf->block,
+		       buf->block_dma, DMA_BIDIRECTIONAL);
+	buf->block = NULL;
+}
 
 /*
- * End each grant that is not in use and free its page. Returns how many
- * pages the domain still maps.
+ * End each grant that is not in use and free its page, or the block once
+ * all have ended. Returns how many pages the domain still maps.
  */
 static u32 end_grants(struct vdispl_dmabuf_buffer *buf)
 {
@@ -44,12 +63,15 @@ static u32 end_grants(struct vdispl_dmabuf_buffer *buf)
 		if (!buf->pages[i])
 			continue;
 		if (gnttab_try_end_foreign_access(buf->refs[i])) {
-			__free_page(buf->pages[i]);
+			if (!buf->block)
+				__free_page(buf->pages[i]);
 			buf->pages[i] = NULL;
 		} else {
 			left++;
 		}
 	}
+	if (!left && buf->block)
+		free_block(buf);
 	return left;
 }
 
@@ -118,14 +140,48 @@ void vdispl_dmabuf_share_exit(void)
 	u32 i;
 
 	cancel_delayed_work_sync(&lingering_work);
-	/* No context is open any more: nobody reads these counts. */
+	/*
+	 * No context is open any more: nobody reads these counts. A block's
+	 * pages cannot be freed one by one: the kernel keeps their grants
+	 * and the block stays allocated.
+	 */
 	list_for_each_entry_safe(buf, tmp, &lingering, link) {
 		for (i = 0; i < buf->count; i++)
 			if (buf->pages[i])
-				gnttab_end_foreign_access(buf->refs[i], buf->pages[i]);
+				gnttab_end_foreign_access(buf->refs[i],
+							  buf->block ? NULL : buf->pages[i]);
+		if (buf->block)
+			pr_warn("buffer %u: dom%u still maps part of its contiguous block at unload: leaked\n",
+				buf->id, buf->domid);
 		list_del(&buf->link);
 		vdispl_dmabuf_buffer_free(buf);
 	}
+	platform_device_unregister(allocator);
+}
+
+int vdispl_dmabuf_share_init(void)
+{
+	int ret;
+
+	/* As a device no driver set DMA up for: dma-direct, whose large allocations are CMA's. */
+	allocator = platform_device_register_simple("vdispl-dmabuf-alloc", -1, NULL, 0);
+	if (IS_ERR(allocator))
+		return PTR_ERR(allocator);
+	ret = dma_coerce_mask_and_coherent(&allocator->dev, DMA_BIT_MASK(64));
+	if (ret)
+		platform_device_unregister(allocator);
+	return ret;
+}
+
+/* The contiguous block of @buf, its pages not granted yet. */
+static int alloc_block(struct vdispl_dmabuf_buffer *buf)
+{
+	/* A PV Dom0's contiguous pfns are not contiguous machine frames. */
+	if (xen_pv_domain() || get_dma_ops(&allocator->dev))
+		return -EOPNOTSUPP;
+	buf->block = dma_alloc_pages(&allocator->dev, (size_t)buf->count << PAGE_SHIFT,
+				     &buf->block_dma, DMA_BIDIRECTIONAL, GFP_KERNEL);
+	return buf->block ? 0 : -ENOMEM;
 }
 
 /*
@@ -148,29 +204,34 @@ static void abandon(struct vdispl_dmabuf_buffer *buf)
 		vdispl_dmabuf_buffer_free(buf);
 }
 
-/* Allocate and grant every page; the caller ends the grants on failure. */
+/*
+ * Allocate (unless a block holds them) and grant every page; the caller
+ * ends the grants on failure. A page is in @buf->pages once granted.
+ */
 static int grant_pages(struct vdispl_dmabuf_buffer *buf)
 {
-	int ref, ret = 0;
+	struct page *page;
+	int ref;
 	u32 i;
 
-	for (i = 0; i < buf->count && !ret; i++) {
-		buf->pages[i] = alloc_page(GFP_KERNEL | __GFP_ZERO);
-		if (!buf->pages[i]) {
-			ret = -ENOMEM;
-			break;
-		}
-		ref = gnttab_grant_foreign_access(buf->domid, xen_page_to_gfn(buf->pages[i]), 0);
+	for (i = 0; i < buf->count; i++) {
+		page = buf->block ? nth_page(buf->block, i) : alloc_page(GFP_KERNEL | __GFP_ZERO);
+		if (!page)
+			return -ENOMEM;
+		/* Zeroed, as single pages are: no stale Dom0 data reaches the guest. */
+		if (buf->block)
+			clear_highpage(page);
+		ref = gnttab_grant_foreign_access(buf->domid, xen_page_to_gfn(page), 0);
 		if (ref < 0) {
-			ret = ref;
-			/* Not granted: freed here, not ended below. */
-			__free_page(buf->pages[i]);
-			buf->pages[i] = NULL;
-			break;
+			/* Not granted: freed here (or with the block), not ended. */
+			if (!buf->block)
+				__free_page(page);
+			return ref;
 		}
 		buf->refs[i] = ref;
+		buf->pages[i] = page;
 	}
-	return ret;
+	return 0;
 }
 
 int vdispl_dmabuf_share(struct vdispl_dmabuf_context *ctx, struct vdispl_dmabuf_share *args,
@@ -180,7 +241,7 @@ int vdispl_dmabuf_share(struct vdispl_dmabuf_context *ctx, struct vdispl_dmabuf_
 	int ret;
 
 	if (!args->count || args->count > READ_ONCE(vdispl_dmabuf_max_buffer_pages) ||
-	    args->flags || args->domid >= DOMID_FIRST_RESERVED)
+	    args->flags & ~VDISPL_DMABUF_CONTIGUOUS || args->domid >= DOMID_FIRST_RESERVED)
 		return -EINVAL;
 	ret = vdispl_dmabuf_reserve(ctx, args->count, false);
 	if (ret)
@@ -191,6 +252,13 @@ int vdispl_dmabuf_share(struct vdispl_dmabuf_context *ctx, struct vdispl_dmabuf_
 	if (!buf) {
 		ret = -ENOMEM;
 		goto err_buf;
+	}
+	if (args->flags & VDISPL_DMABUF_CONTIGUOUS) {
+		ret = alloc_block(buf);
+		if (ret) {
+			vdispl_dmabuf_buffer_free(buf);
+			goto err_buf;
+		}
 	}
 	ret = grant_pages(buf);
 	if (!ret && copy_to_user(refs, buf->refs, (size_t)buf->count * sizeof(u32)))

@@ -27,8 +27,8 @@
  *           read-only and asked writable), EBUSY (Xen's mapping table is
  *           full) or EIO; @failed and @status then name the first refusal.
  *           Nothing stays mapped after an error.
- *   SHARE:  EINVAL (count 0 or above max_buffer_pages, flags not 0, a
- *           reserved domid), ENOSPC (the context's cap, or Dom0's grant
+ *   SHARE:  EINVAL (count 0 or above max_buffer_pages, unknown flags, a
+ *           reserved domid), EOPNOTSUPP and ENOMEM (CONTIGUOUS), ENOSPC (the context's cap, or Dom0's grant
  *           table is full), EFAULT, ENOMEM. Nothing stays granted after an
  *           error.
  *   QUERY:  EBADF, EINVAL (a dma-buf this module did not export).
@@ -51,6 +51,13 @@
 #define VDISPL_DMABUF_WRITABLE (1u << 0) /* map the grants writable; default read-only */
 /* QUERY only: Dom0's pages, shared with the domain (SHARE); always writable. */
 #define VDISPL_DMABUF_SHARED (1u << 1)
+/*
+ * SHARE: one physically contiguous block (from Dom0's CMA where it has
+ * one), which is machine-contiguous, one bus segment, where Dom0 is
+ * direct-mapped (arm). EOPNOTSUPP in a PV Dom0, whose contiguous pfns are
+ * not contiguous machine frames; ENOMEM when no such block is free.
+ */
+#define VDISPL_DMABUF_CONTIGUOUS (1u << 2)
 
 struct vdispl_dmabuf_export {
 	__u64 refs;         /* in: user address of @count __u32 grant references */
@@ -68,7 +75,7 @@ struct vdispl_dmabuf_share {
 	__u64 refs;         /* in: user address of room for @count __u32; out: the grants */
 	__u32 domid;        /* in: the domain the pages are granted to */
 	__u32 count;        /* in: pages */
-	__u32 flags;        /* in: 0 */
+	__u32 flags;        /* in: 0 or VDISPL_DMABUF_CONTIGUOUS */
 	__s32 fd;           /* out: the dma-buf, O_RDWR | O_CLOEXEC */
 	__u32 id;           /* out: the buffer's id, never 0 */
 	__u32 bus_segments; /* out: runs of bus-contiguous frames */

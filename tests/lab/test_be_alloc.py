@@ -16,6 +16,8 @@ vdispl-front maps the backend's grants into the client's page tables, so
 there the client draws, and Dom0 shows its frames pixel for pixel, before
 and after the backend is replaced."""
 
+import re
+
 from vdispl_lab import session
 
 import labtest
@@ -81,6 +83,16 @@ def run(lab):
         match, message = lab.frame_check(r.file("shown-head0.png"), None, 0, "1024x768")
         lab.ok(match, "be-alloc: Dom0 shows the backend's own buffers, zeroed: all black",
                message)
+    shares = re.findall(r"ours, shared with the guest through module-share: dma-buf \d+, "
+                        r"(\d+) bus segments", lab.read(r.file("backend.log")))
+    if lab.arch.name == "arm64":
+        # Dom0 is direct-mapped there: a block from its CMA is one machine run.
+        lab.ok(shares and all(n == "1" for n in shares),
+               "be-alloc: each of the backend's buffers is one contiguous block, one bus "
+               "segment (%s)" % ", ".join(shares), shares)
+    else:
+        lab.ok(bool(shares), "be-alloc: the module allocated the buffers (%s bus segments: a PV "
+               "Dom0's pages are single machine frames)" % ", ".join(shares), shares)
     before, after = labtest.backend_status(r.result("before")), labtest.backend_status(r.result("after"))
     again = labtest.backend_status(r.result("reconnected"))
     lab.ok(again.get("connectors") == "1" and int(again.get("flips", 0)) >= FRAMES,

@@ -118,6 +118,8 @@ def run(lab):
         lab.ok(not corrected, "dmabuf: on x86 every Dom0 device has Xen's DMA ops: no address "
                "needed correcting", corrected)
 
+    check_share(lab, r)
+
     m = _misuse(log)
     bad = m.get("bad_ref", {})
     lab.ok(bad.get("errno") == "ENOENT" and bad.get("failed") == m.get("bad_ref_at", {})
@@ -151,3 +153,31 @@ def run(lab):
            r.result("domains-left"))
     lab.ok(r.result("xen-trouble") == "0", "dmabuf: Xen's log shows no grant trouble",
            r.result("xen-trouble"))
+
+
+def check_share(lab, r):
+    """be-alloc's buffer: Dom0's pages, one contiguous block where Dom0 is
+    direct-mapped (arm64), granted to the guest; one DMA segment for an
+    importer there, as drm_gem_dma_prime_import_sg_table() demands."""
+    log = lab.read(r.file("dmabuf-share.log"))
+    share = _lines(log, "share").get(0, {})
+    cpu = _lines(log, "share-cpu").get(0, {})
+    edu = _lines(log, "share-edu").get(0, {})
+    unbound = _lines(log, "share-edu-unbound").get(0, {})
+    arm = lab.arch.name == "arm64"
+    lab.ok(r.result("share-rc") == "0" and share.get("result") == "0" and
+           share.get("contiguous") == ("yes" if arm else "no"),
+           "dmabuf: share: Dom0 allocated a 3 MiB buffer for the guest, %s" % (
+               "one contiguous block from its CMA" if arm else
+               "single pages (a PV Dom0 has no machine-contiguous blocks)"), log[-1500:])
+    if arm:
+        lab.ok(share.get("bus_segments") == "1",
+               "dmabuf: share: the block is one bus segment (Dom0 is direct-mapped)", share)
+    lab.ok(cpu.get("mmap") == "ok" and cpu.get("mismatches") == "0",
+           "dmabuf: share: written and read back through the dma-buf's mmap", cpu)
+    for name, e in (("the edu device", edu), ("an unbound device", unbound)):
+        lab.ok(e.get("result") == "0" and e.get("mismatches") == "0" and
+               e.get("dma_segments") == share.get("bus_segments") and
+               e.get("segments_at_bus") == e.get("dma_segments"),
+               "dmabuf: share: imported for %s as %s DMA segment(s) at their bus addresses; "
+               "edu DMA'd the written data" % (name, e.get("dma_segments")), e)

@@ -22,6 +22,16 @@ int check_guest(uint32_t domid, bool edu, bool misuse);
 /* Export buffer 0 and hold it until SIGTERM, then check it is still the guest's. */
 int check_hold(uint32_t domid);
 
+/*
+ * The edu device DMAs every segment of dma-buf @fd, imported for itself or
+ * for a device no driver set DMA up for (VDISPL_EDU_IMPORTER_*); one line
+ * "<what>[-unbound] <index> result=... dma_segments=... mismatches=...".
+ */
+void check_edu(const char *what, int fd, uint32_t index, uint32_t importer);
+
+/* share.c: Dom0's own pages granted to @domid (be-alloc), one contiguous block. */
+int check_share(uint32_t domid, uint32_t pages);
+
 /* misuse.c: refusals, caps and a partial failure, with @buf's references. */
 int check_misuse(struct vdispl_dmabuf_module *m, uint32_t domid, const struct granted_buffer *buf);
 

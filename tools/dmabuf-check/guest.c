@@ -137,22 +137,22 @@ static void check_cpu_view(const char *label, int fd, const struct granted_buffe
  * to the edu device itself ("edu"), and to a device no driver set DMA up
  * for ("edu-unbound").
  */
-static void check_edu(int fd, const struct granted_buffer *b, uint32_t importer)
+void check_edu(const char *what, int fd, uint32_t index, uint32_t importer)
 {
 	struct vdispl_edu_check c = { .fd = fd, .windows_per_segment = 2, .importer = importer };
-	const char *label = importer == VDISPL_EDU_IMPORTER_UNBOUND ? "edu-unbound" : "edu";
+	const char *suffix = importer == VDISPL_EDU_IMPORTER_UNBOUND ? "-unbound" : "";
 	int edu = open(EDU_DEVICE, O_RDWR | O_CLOEXEC);
 
 	if (edu < 0 || ioctl(edu, VDISPL_EDU_CHECK_IOC, &c) < 0) {
-		printf("%s %u result=%s\n", label, b->index, errno_name(-errno));
+		printf("%s%s %u result=%s\n", what, suffix, index, errno_name(-errno));
 		if (edu >= 0)
 			close(edu);
 		return;
 	}
 	close(edu);
-	printf("%s %u result=0 pages=%u dma_segments=%u bus_runs=%u segments_at_bus=%u "
+	printf("%s%s %u result=0 pages=%u dma_segments=%u bus_runs=%u segments_at_bus=%u "
 	       "windows=%u mismatches=%u bytes=%llu\n",
-	       label, b->index, c.pages, c.dma_segments, c.bus_runs, c.segments_at_bus, c.windows,
+	       what, suffix, index, c.pages, c.dma_segments, c.bus_runs, c.segments_at_bus, c.windows,
 	       c.mismatches, (unsigned long long)c.bytes);
 }
 
@@ -204,8 +204,8 @@ static void check_buffer(struct vdispl_dmabuf_module *m, uint32_t domid,
 	print_ranges(m, e.fd, b->index);
 	check_cpu_view("cpu", e.fd, b);
 	if (edu) {
-		check_edu(e.fd, b, VDISPL_EDU_IMPORTER_EDU);
-		check_edu(e.fd, b, VDISPL_EDU_IMPORTER_UNBOUND);
+		check_edu("edu", e.fd, b->index, VDISPL_EDU_IMPORTER_EDU);
+		check_edu("edu", e.fd, b->index, VDISPL_EDU_IMPORTER_UNBOUND);
 	}
 	ret = vdispl_dmabuf_module_query(m, e.fd, NULL, 0, &q);
 	printf("after %u result=%s attachments=%u dma_segments=%u vmaps=%u mmaps=%u "

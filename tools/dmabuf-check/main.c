@@ -20,9 +20,13 @@
 
 #include "tools/dmabuf-check/check.h"
 
+/* share: a 1024x768 XRGB frame, 3 MiB. */
+#define SHARE_PAGES 768u
+
 static const char usage[] =
 	"Usage: vdispl-dmabuf-check guest DOMID [--edu] [--misuse]\n"
 	"       vdispl-dmabuf-check hold DOMID\n"
+	"       vdispl-dmabuf-check share DOMID\n"
 	"       vdispl-dmabuf-check nonroot\n"
 	"\n"
 	"guest    export every buffer DOMID's vdispl-grant-test module granted, and\n"
@@ -30,6 +34,9 @@ static const char usage[] =
 	"         release; --misuse also checks refusals, caps and partial failures\n"
 	"hold     export DOMID's buffer 0 and hold it until SIGTERM (the guest may\n"
 	"         be destroyed meanwhile), then check it still reads the pattern\n"
+	"share    have the module allocate a contiguous 3 MiB buffer (a 1024x768\n"
+	"         frame) granted to DOMID, write a pattern through its mmap, and have\n"
+	"         the edu device DMA it, imported for itself and for an unbound device\n"
 	"nonroot  open " VDISPL_DMABUF_DEVICE " as uid 65534, with its own mode and\n"
 	"         with mode 0666: both must be refused\n";
 
@@ -106,7 +113,8 @@ int main(int argc, char **argv)
 	if (optind < argc && !strcmp(argv[optind], "nonroot") && optind + 1 == argc)
 		return check_nonroot() ? 1 : 0;
 	if (optind + 2 == argc &&
-	    (!strcmp(argv[optind], "guest") || !strcmp(argv[optind], "hold"))) {
+	    (!strcmp(argv[optind], "guest") || !strcmp(argv[optind], "hold") ||
+	     !strcmp(argv[optind], "share"))) {
 		errno = 0;
 		domid = strtoul(argv[optind + 1], &end, 10);
 		if (errno || *end || end == argv[optind + 1] || domid >= 0x7ff0) {
@@ -115,6 +123,8 @@ int main(int argc, char **argv)
 		}
 		if (!strcmp(argv[optind], "hold"))
 			return check_hold((uint32_t)domid) ? 1 : 0;
+		if (!strcmp(argv[optind], "share"))
+			return check_share((uint32_t)domid, SHARE_PAGES) ? 1 : 0;
 		return check_guest((uint32_t)domid, edu, misuse) ? 1 : 0;
 	}
 	fputs(usage, stderr);

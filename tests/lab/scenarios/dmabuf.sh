@@ -23,6 +23,10 @@ lab_log "checking dom$domid's granted buffers"
 vdispl-dmabuf-check guest "$domid" --edu --misuse >/tmp/check.log 2>&1
 lab_result check-rc "$?"
 lab_send_file dmabuf-check.log /tmp/check.log
+# be-alloc's way: Dom0's own pages, one contiguous block, granted to the guest.
+vdispl-dmabuf-check share "$domid" >/tmp/share.log 2>&1
+lab_result share-rc "$?"
+lab_send_file dmabuf-share.log /tmp/share.log
 
 # Destroyed while exported: Xen keeps the dying domain's pages for as long as
 # we map them, our mapping still reads them, and once we let go it is freed.
