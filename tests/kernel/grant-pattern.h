@@ -41,4 +41,15 @@ static inline uint32_t vdispl_grant_pattern(uint32_t buffer, uint32_t page,
 	return x;
 }
 
+/*
+ * What the guest redraws buffer @buffer with for frame @frame (frame 0 is
+ * the pattern above): every word differs from the same word of every other
+ * frame, so a stale cache line or page shows.
+ */
+static inline uint32_t vdispl_grant_frame_pattern(uint32_t buffer, uint32_t page,
+						  uint32_t word, uint32_t frame)
+{
+	return vdispl_grant_pattern(buffer, page, word) ^ (frame * 0x9e3779b1u);
+}
+
 #endif /* VDISPL_GRANT_PATTERN_H */

@@ -119,6 +119,7 @@ def run(lab):
                "needed correcting", corrected)
 
     check_share(lab, r)
+    check_frames(lab, r)
 
     m = _misuse(log)
     bad = m.get("bad_ref", {})
@@ -181,3 +182,21 @@ def check_share(lab, r):
                e.get("segments_at_bus") == e.get("dma_segments"),
                "dmabuf: share: imported for %s as %s DMA segment(s) at their bus addresses; "
                "edu DMA'd the written data" % (name, e.get("dma_segments")), e)
+
+
+FRAMES = 12  # tools/dmabuf-check/main.c
+
+
+def check_frames(lab, r):
+    """The guest redraws its buffer 12 times; after each, Dom0's CPU view
+    and the edu device's DMA must be that frame: no stale page or line."""
+    log = lab.read(r.file("dmabuf-frames.log"))
+    drawn, cpu, edu = (_lines(log, w) for w in ("frame", "frame-cpu", "frame-edu"))
+    good = [f for f in range(1, FRAMES + 1)
+            if drawn.get(f, {}).get("drawn") == "0"
+            and cpu.get(f, {}).get("mismatches") == "0" and cpu.get(f, {}).get("sync") == "0"
+            and edu.get(f, {}).get("result") == "0" and edu.get(f, {}).get("mismatches") == "0"]
+    lab.ok(r.result("frames-rc") == "0" and len(good) == FRAMES,
+           "dmabuf: the guest drew %d frames into one exported buffer; after each, Dom0's CPU "
+           "view held that frame, every word, and the edu device DMA'd the same (%d good)"
+           % (FRAMES, len(good)), log[-1500:])

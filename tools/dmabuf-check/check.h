@@ -21,6 +21,12 @@ struct granted_buffer {
 int check_guest(uint32_t domid, bool edu, bool misuse);
 /* Export buffer 0 and hold it until SIGTERM, then check it is still the guest's. */
 int check_hold(uint32_t domid);
+/*
+ * Export buffer 0 once, then @frames times have the guest redraw it and
+ * check the CPU view and the edu device's DMA: "frame", "frame-cpu" and
+ * "frame-edu" lines, indexed by frame.
+ */
+int check_frames(uint32_t domid, uint32_t frames);
 
 /*
  * The edu device DMAs every segment of dma-buf @fd, imported for itself or

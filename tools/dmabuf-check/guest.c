@@ -102,8 +102,12 @@ static int dmabuf_sync(int fd, uint64_t flags)
 	return ioctl(fd, DMA_BUF_IOCTL_SYNC, &sync) < 0 ? -errno : 0;
 }
 
-/* The guest's pattern, read through the dma-buf's mmap: the CPU-access ops. */
-static void check_cpu_view(const char *label, int fd, const struct granted_buffer *b)
+/*
+ * The guest's pattern of frame @frame (0: as it granted the buffer), read
+ * through the dma-buf's mmap: the CPU-access ops. Printed with @index.
+ */
+static void check_cpu_view(const char *label, int fd, const struct granted_buffer *b,
+			   uint32_t frame, uint32_t index)
 {
 	size_t size = (size_t)b->pages * 4096;
 	uint64_t mismatches = 0, first = UINT64_MAX;
@@ -112,13 +116,13 @@ static void check_cpu_view(const char *label, int fd, const struct granted_buffe
 
 	words = mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
 	if (words == MAP_FAILED) {
-		printf("%s %u mmap=%s\n", label, b->index, errno_name(-errno));
+		printf("%s %u mmap=%s\n", label, index, errno_name(-errno));
 		return;
 	}
 	ret = dmabuf_sync(fd, DMA_BUF_SYNC_START | DMA_BUF_SYNC_READ);
 	for (uint32_t p = 0; p < b->pages; p++) {
 		for (uint32_t k = 0; k < 1024; k++) {
-			if (words[p * 1024 + k] != vdispl_grant_pattern(b->index, p, k)) {
+			if (words[p * 1024 + k] != vdispl_grant_frame_pattern(b->index, p, k, frame)) {
 				if (!mismatches++)
 					first = (uint64_t)p * 4096 + 4 * k;
 			}
@@ -128,7 +132,7 @@ static void check_cpu_view(const char *label, int fd, const struct granted_buffe
 		ret = dmabuf_sync(fd, DMA_BUF_SYNC_END | DMA_BUF_SYNC_READ);
 	munmap((void *)words, size);
 	printf("%s %u mmap=ok sync=%s words=%u mismatches=%" PRIu64 " first_mismatch=%" PRId64 "\n",
-	       label, b->index, errno_name(ret), b->pages * 1024, mismatches,
+	       label, index, errno_name(ret), b->pages * 1024, mismatches,
 	       first == UINT64_MAX ? (int64_t)-1 : (int64_t)first);
 }
 
@@ -202,7 +206,7 @@ static void check_buffer(struct vdispl_dmabuf_module *m, uint32_t domid,
 	if (ret)
 		return;
 	print_ranges(m, e.fd, b->index);
-	check_cpu_view("cpu", e.fd, b);
+	check_cpu_view("cpu", e.fd, b, 0, b->index);
 	if (edu) {
 		check_edu("edu", e.fd, b->index, VDISPL_EDU_IMPORTER_EDU);
 		check_edu("edu", e.fd, b->index, VDISPL_EDU_IMPORTER_UNBOUND);
@@ -284,7 +288,7 @@ int check_hold(uint32_t domid)
 	struct handles h = { 0 };
 	struct granted_buffer b = { 0 };
 	struct vdispl_dmabuf_export e;
-	uint32_t count = 0;
+	uint32_t count = 0, frame;
 	sigset_t term;
 	int ret = open_handles(&h, domid, &count), sig;
 
@@ -296,15 +300,68 @@ int check_hold(uint32_t domid)
 		fail_errno(ret, "exporting dom%u's buffer 0", domid);
 		goto out;
 	}
+	/* The frame the guest last drew into it, read while the guest is there. */
+	if (read_u32(h.xs, domid, "drawn", &frame))
+		frame = 0;
 	/* Whatever happens to the guest now, our mapping must keep its pages. */
 	sigemptyset(&term);
 	sigaddset(&term, SIGTERM);
 	sigprocmask(SIG_BLOCK, &term, NULL);
 	printf("hold ready id=%u pages=%u\n", e.id, b.pages);
 	sigwait(&term, &sig);
-	check_cpu_view("hold-cpu", e.fd, &b);
+	check_cpu_view("hold-cpu", e.fd, &b, frame, b.index);
 	close(e.fd);
 	printf("hold released result=%s\n", errno_name(wait_released(h.module, e.id)));
+out:
+	free(b.refs);
+	close_handles(&h);
+	return ret;
+}
+
+/* Have the guest draw frame @frame into buffer 0, and wait until it has. */
+static int draw_frame(struct vdispl_xs *xs, uint32_t domid, uint32_t frame)
+{
+	const struct timespec tick = { 0, 5 * 1000 * 1000 };
+	char path[160];
+	uint32_t drawn = 0;
+	int ret;
+
+	snprintf(path, sizeof(path), "/local/domain/%u/data/vdispl-grant-test/frame", domid);
+	ret = vdispl_xs_printf(xs, path, "%u", frame);
+	for (int i = 0; !ret && i < 2000; i++) {
+		if (read_u32(xs, domid, "drawn", &drawn) == 0 && drawn == frame)
+			return 0;
+		nanosleep(&tick, NULL);
+	}
+	return ret ? ret : -ETIMEDOUT;
+}
+
+int check_frames(uint32_t domid, uint32_t frames)
+{
+	struct handles h = { 0 };
+	struct granted_buffer b = { 0 };
+	struct vdispl_dmabuf_export e;
+	uint32_t count = 0;
+	int ret = open_handles(&h, domid, &count);
+
+	if (!ret)
+		ret = read_buffer(h.xs, h.gnttab, domid, 0, &b);
+	if (!ret)
+		ret = vdispl_dmabuf_module_export(h.module, domid, b.refs, b.pages, false, &e);
+	if (ret) {
+		fail_errno(ret, "exporting dom%u's buffer 0", domid);
+		goto out;
+	}
+	/* One export for every frame: the guest redraws the pages Dom0 maps. */
+	for (uint32_t f = 1; f <= frames; f++) {
+		ret = draw_frame(h.xs, domid, f);
+		printf("frame %u drawn=%s\n", f, errno_name(ret));
+		if (ret)
+			break;
+		check_cpu_view("frame-cpu", e.fd, &b, f, f);
+		check_edu("frame-edu", e.fd, f, VDISPL_EDU_IMPORTER_EDU);
+	}
+	close(e.fd);
 out:
 	free(b.refs);
 	close_handles(&h);

@@ -22,11 +22,14 @@
 
 /* share: a 1024x768 XRGB frame, 3 MiB. */
 #define SHARE_PAGES 768u
+/* frames: how many the guest draws. */
+#define FRAMES 12u
 
 static const char usage[] =
 	"Usage: vdispl-dmabuf-check guest DOMID [--edu] [--misuse]\n"
 	"       vdispl-dmabuf-check hold DOMID\n"
 	"       vdispl-dmabuf-check share DOMID\n"
+	"       vdispl-dmabuf-check frames DOMID\n"
 	"       vdispl-dmabuf-check nonroot\n"
 	"\n"
 	"guest    export every buffer DOMID's vdispl-grant-test module granted, and\n"
@@ -34,6 +37,8 @@ static const char usage[] =
 	"         release; --misuse also checks refusals, caps and partial failures\n"
 	"hold     export DOMID's buffer 0 and hold it until SIGTERM (the guest may\n"
 	"         be destroyed meanwhile), then check it still reads the pattern\n"
+	"frames   export DOMID's buffer 0 once, then 12 times have the guest redraw it\n"
+	"         (XenStore) and check the CPU view and the edu device's DMA of it\n"
 	"share    have the module allocate a contiguous 3 MiB buffer (a 1024x768\n"
 	"         frame) granted to DOMID, write a pattern through its mmap, and have\n"
 	"         the edu device DMA it, imported for itself and for an unbound device\n"
@@ -114,7 +119,7 @@ int main(int argc, char **argv)
 		return check_nonroot() ? 1 : 0;
 	if (optind + 2 == argc &&
 	    (!strcmp(argv[optind], "guest") || !strcmp(argv[optind], "hold") ||
-	     !strcmp(argv[optind], "share"))) {
+	     !strcmp(argv[optind], "share") || !strcmp(argv[optind], "frames"))) {
 		errno = 0;
 		domid = strtoul(argv[optind + 1], &end, 10);
 		if (errno || *end || end == argv[optind + 1] || domid >= 0x7ff0) {
@@ -123,6 +128,8 @@ int main(int argc, char **argv)
 		}
 		if (!strcmp(argv[optind], "hold"))
 			return check_hold((uint32_t)domid) ? 1 : 0;
+		if (!strcmp(argv[optind], "frames"))
+			return check_frames((uint32_t)domid, FRAMES) ? 1 : 0;
 		if (!strcmp(argv[optind], "share"))
 			return check_share((uint32_t)domid, SHARE_PAGES) ? 1 : 0;
 		return check_guest((uint32_t)domid, edu, misuse) ? 1 : 0;

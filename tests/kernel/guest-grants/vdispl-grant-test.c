@@ -19,6 +19,10 @@
  * block is one machine run, and a contig buffer is expected to have as many
  * machine runs as blocks.
  *
+ * Frames: when Dom0 writes N to data/vdispl-grant-test/frame, buffer 0 is
+ * redrawn with frame N's pattern and "drawn" set to N, so Dom0 can check,
+ * frame after frame, that its devices see what the guest last drew.
+ *
  * Unloading ends every grant. A grant Dom0 still maps cannot be ended; its
  * page is then leaked rather than freed, since Dom0 could still read (and
  * with a buggy backend write) it.
@@ -249,7 +253,7 @@ static int alloc_buffers(void)
 	return 0;
 }
 
-static void fill_buffer(unsigned int index, struct grant_test_buffer *buf)
+static void fill_buffer(unsigned int index, struct grant_test_buffer *buf, u32 frame)
 {
 	unsigned int p, k;
 	__le32 *words;
@@ -257,11 +261,29 @@ static void fill_buffer(unsigned int index, struct grant_test_buffer *buf)
 	for (p = 0; p < buf->nr_pages; p++) {
 		words = kmap_local_page(buf->pages[p]);
 		for (k = 0; k < PAGE_SIZE / sizeof(*words); k++)
-			words[k] = cpu_to_le32(vdispl_grant_pattern(index, p, k));
+			words[k] = cpu_to_le32(vdispl_grant_frame_pattern(index, p, k, frame));
 		kunmap_local(words);
 		cond_resched();
 	}
 }
+
+/* Dom0 asks for a frame: redraw buffer 0 with it, then say so. */
+static void frame_changed(struct xenbus_watch *watch, const char *path, const char *token)
+{
+	unsigned int frame;
+
+	if (xenbus_scanf(XBT_NIL, STORE_DIR, "frame", "%u", &frame) != 1 || !frame ||
+	    !nr_test_bufs)
+		return;
+	fill_buffer(0, &test_bufs[0], frame);
+	if (xenbus_printf(XBT_NIL, STORE_DIR, "drawn", "%u", frame))
+		pr_err("frame %u: cannot write drawn\n", frame);
+}
+
+static struct xenbus_watch frame_watch = {
+	.node = STORE_DIR "/frame",
+	.callback = frame_changed,
+};
 
 static int grant_page(struct page *page, grant_ref_t *ref)
 {
@@ -523,7 +545,7 @@ static int __init vdispl_grant_test_init(void)
 	if (err)
 		goto fail_alloc;
 	for (i = 0; i < nr_test_bufs; i++)
-		fill_buffer(i, &test_bufs[i]);
+		fill_buffer(i, &test_bufs[i], 0);
 
 	err = grant_buffers();
 	if (err)
@@ -538,6 +560,8 @@ static int __init vdispl_grant_test_init(void)
 	}
 
 	err = publish();
+	if (!err)
+		err = register_xenbus_watch(&frame_watch);
 	if (err)
 		goto fail_publish;
 	for (i = 0; i < nr_test_bufs; i++)
@@ -557,6 +581,7 @@ module_init(vdispl_grant_test_init);
 static void __exit vdispl_grant_test_exit(void)
 {
 	/* Before the grants end, so no reader is pointed at ended grants. */
+	unregister_xenbus_watch(&frame_watch);
 	unpublish();
 	end_grants();
 	free_buffers();
