@@ -27,8 +27,12 @@ static bool running_pv(void)
 	return !strncmp(type, "PV\n", 3);
 }
 
+/* Xen's DOMID_SELF, and a reference no domain grants us through it. */
+#define DOMID_SELF_PROBE 0x7ff0u
+
 static int gntdev_dmabuf_probe(struct vdispl_import *import, char *why, size_t why_size)
 {
+	static const vdispl_gref_t probe_ref = 0;
 	struct vdispl_gnttab *gnttab;
 	int fd, ret;
 
@@ -41,16 +45,22 @@ static int gntdev_dmabuf_probe(struct vdispl_import *import, char *why, size_t w
 		snprintf(why, why_size, "no gntdev (%s)", strerror(-ret));
 		return ret;
 	}
-	/* No references: a kernel with the ioctl says EINVAL, one without ENOTTY. */
-	ret = vdispl_gnttab_dmabuf_export(gnttab, 0, 0, NULL, &fd);
+	/*
+	 * One reference of our own, which Xen will not map for us: a kernel
+	 * with the ioctl fails the mapping, one without says ENOTTY. (With no
+	 * reference at all libxengnttab says EINVAL before asking the kernel.)
+	 */
+	ret = vdispl_gnttab_dmabuf_export(gnttab, DOMID_SELF_PROBE, 1, &probe_ref, &fd);
 	vdispl_gnttab_close(gnttab);
-	if (ret == -EINVAL)
-		return 0;
-	if (!ret)
+	if (!ret) {
 		close(fd);
-	snprintf(why, why_size, "%s", ret == -ENOTTY ? "the kernel lacks XEN_GNTDEV_DMABUF"
-						    : "gntdev's dma-buf export does not answer");
-	return ret ? ret : -EIO;
+		return 0;
+	}
+	if (ret == -ENOTTY) {
+		snprintf(why, why_size, "the kernel lacks XEN_GNTDEV_DMABUF");
+		return ret;
+	}
+	return 0;
 }
 
 /* The same grants mapped once more for the CPU: this dma-buf cannot be mmap()ed. */

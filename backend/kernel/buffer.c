@@ -412,6 +412,12 @@ int vdispl_dmabuf_query(struct vdispl_dmabuf_query *args,
 	args->mmaps = buf->mmaps;
 	args->cpu_accesses = buf->cpu_accesses;
 	mutex_unlock(&buf->lock);
+	/* Where Dom0 has them, for comparison with the bus: its own frames. */
+	args->reserved = 0;
+	args->first_dom0_pfn = page_to_pfn(buf->pages[0]);
+	args->dom0_pfn_runs = 1;
+	for (i = 1; i < buf->count; i++)
+		args->dom0_pfn_runs += page_to_pfn(buf->pages[i]) != page_to_pfn(buf->pages[i - 1]) + 1;
 
 	n = min(args->max_ranges, buf->bus_segments);
 	if (!ranges || !n)

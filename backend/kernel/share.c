@@ -81,7 +81,7 @@ u32 vdispl_dmabuf_unshare(struct vdispl_dmabuf_buffer *buf)
 
 	if (left)
 		pr_info_ratelimited("buffer %u: dom%u still maps %u of its %u pages; they are freed when it lets go\n",
-			buf->id, buf->domid, left, buf->count);
+				    buf->id, buf->domid, left, buf->count);
 	return left;
 }
 
@@ -107,29 +107,36 @@ static void uncount(struct vdispl_dmabuf_buffer *buf, u32 freed)
 static void retry_lingering(struct work_struct *work)
 {
 	struct vdispl_dmabuf_buffer *buf, *tmp;
-	LIST_HEAD(done);
+	LIST_HEAD(batch);
 	bool more;
 
-	/* Only this work and module exit take buffers off the list. */
+	/*
+	 * Taken off the list to work on without the lock: freeing a block
+	 * goes back to CMA. Only this work and module exit take buffers off.
+	 */
 	spin_lock(&lingering_lock);
-	list_for_each_entry_safe(buf, tmp, &lingering, link) {
+	list_splice_init(&lingering, &batch);
+	spin_unlock(&lingering_lock);
+
+	list_for_each_entry_safe(buf, tmp, &batch, link) {
 		u32 before = 0, left, i;
 
 		for (i = 0; i < buf->count; i++)
 			before += !!buf->pages[i];
 		left = end_grants(buf);
 		uncount(buf, before - left);
-		if (!left)
-			list_move_tail(&buf->link, &done);
-	}
-	more = !list_empty(&lingering);
-	spin_unlock(&lingering_lock);
-
-	list_for_each_entry_safe(buf, tmp, &done, link) {
+		if (left)
+			continue;
+		list_del(&buf->link);
 		pr_info_ratelimited("buffer %u: dom%u let go of its last pages; freed\n", buf->id,
-			buf->domid);
+				    buf->domid);
 		vdispl_dmabuf_buffer_free(buf);
 	}
+
+	spin_lock(&lingering_lock);
+	list_splice(&batch, &lingering);
+	more = !list_empty(&lingering);
+	spin_unlock(&lingering_lock);
 	if (more)
 		schedule_delayed_work(&lingering_work, RETRY_INTERVAL);
 }

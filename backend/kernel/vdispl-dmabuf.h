@@ -102,6 +102,9 @@ struct vdispl_dmabuf_query {
 	__u32 vmaps;         /* out: importers' kernel mappings now */
 	__u32 mmaps;         /* out: user mappings now */
 	__u32 cpu_accesses;  /* out: begin_cpu_access calls so far */
+	__u32 dom0_pfn_runs; /* out: runs of consecutive Dom0 pfns the pages sit on */
+	__u32 reserved;      /* 0 */
+	__u64 first_dom0_pfn; /* out: the first page's Dom0 pfn */
 };
 
 struct vdispl_dmabuf_wait {

@@ -184,11 +184,11 @@ def check_share(lab, r):
                "edu DMA'd the written data" % (name, e.get("dma_segments")), e)
 
 
-FRAMES = 12  # tools/dmabuf-check/main.c
+FRAMES = 8  # tools/dmabuf-check/main.c
 
 
 def check_frames(lab, r):
-    """The guest redraws its buffer 12 times; after each, Dom0's CPU view
+    """The guest redraws its buffer 8 times; after each, Dom0's CPU view
     and the edu device's DMA must be that frame: no stale page or line."""
     log = lab.read(r.file("dmabuf-frames.log"))
     drawn, cpu, edu = (_lines(log, w) for w in ("frame", "frame-cpu", "frame-edu"))

@@ -166,7 +166,9 @@ static void print_ranges(struct vdispl_dmabuf_module *m, int fd, uint32_t index)
 	struct vdispl_dmabuf_query q;
 	int ret = vdispl_dmabuf_module_query(m, fd, ranges, MAX_RANGES, &q);
 
-	printf("ranges %u result=%s segments=%u", index, errno_name(ret), ret ? 0 : q.bus_segments);
+	printf("ranges %u result=%s dom0_pfn_runs=%u first_dom0_pfn=%#llx segments=%u", index,
+	       errno_name(ret), ret ? 0 : q.dom0_pfn_runs,
+	       ret ? 0ull : (unsigned long long)q.first_dom0_pfn, ret ? 0 : q.bus_segments);
 	for (uint32_t i = 0; !ret && i < q.bus_segments && i < MAX_RANGES; i++)
 		printf(" %#llx+%#llx", (unsigned long long)ranges[i].addr,
 		       (unsigned long long)ranges[i].len);

@@ -23,7 +23,7 @@
 /* share: a 1024x768 XRGB frame, 3 MiB. */
 #define SHARE_PAGES 768u
 /* frames: how many the guest draws. */
-#define FRAMES 12u
+#define FRAMES 8u
 
 static const char usage[] =
 	"Usage: vdispl-dmabuf-check guest DOMID [--edu] [--misuse]\n"
@@ -37,7 +37,7 @@ static const char usage[] =
 	"         release; --misuse also checks refusals, caps and partial failures\n"
 	"hold     export DOMID's buffer 0 and hold it until SIGTERM (the guest may\n"
 	"         be destroyed meanwhile), then check it still reads the pattern\n"
-	"frames   export DOMID's buffer 0 once, then 12 times have the guest redraw it\n"
+	"frames   export DOMID's buffer 0 once, then 8 times have the guest redraw it\n"
 	"         (XenStore) and check the CPU view and the edu device's DMA of it\n"
 	"share    have the module allocate a contiguous 3 MiB buffer (a 1024x768\n"
 	"         frame) granted to DOMID, write a pattern through its mmap, and have\n"

@@ -26,8 +26,12 @@ class Arch:
         self.dom0_modules = dom0_modules
 
     def package(self, name):
-        """Debian's name for package @name of this architecture."""
-        return name + ":" + self.name if self.foreign else name
+        """Debian's name for package @name of this architecture; NAME/SUITE
+        stays NAME:ARCH/SUITE."""
+        if not self.foreign:
+            return name
+        package, slash, suite = name.partition("/")
+        return "%s:%s%s%s" % (package, self.name, slash, suite)
 
     @property
     def kernel_package(self):

@@ -285,8 +285,8 @@ class PackagesArchive:
     gzip-compressed archive, cached by the resolved package set: Mesa's
     software stack is over 200 MB."""
 
-    def __init__(self, names):
-        self.packages = PackageSet(names)
+    def __init__(self, names, arch=HOST):
+        self.packages = PackageSet([arch.package(n) for n in names], arch.triplet)
         h = hashlib.sha256()
         for part in self.packages.key() + [_builder_digest()]:
             h.update(part.encode() + b"\0")
@@ -294,7 +294,7 @@ class PackagesArchive:
         size_path = self.path + ".size"
         if not os.path.exists(self.path) or not os.path.exists(size_path):
             with tempfile.TemporaryDirectory(prefix="vdispl-lab-") as tmp:
-                tree = Tree(os.path.join(tmp, "root"))
+                tree = Tree(os.path.join(tmp, "root"), arch)
                 linked = {}
                 for _name, root in sorted(self.packages.roots.items()):
                     _copy_package_files(tree, root, linked)
@@ -306,7 +306,7 @@ class PackagesArchive:
             self.unpacked_size = int(f.read())
         self.sonames = set()
         for root in self.packages.roots.values():
-            for sub in ("lib/" + HOST.triplet, "usr/lib/" + HOST.triplet):
+            for sub in ("lib/" + arch.triplet, "usr/lib/" + arch.triplet):
                 d = os.path.join(root, sub)
                 if os.path.isdir(d):
                     self.sonames.update(os.listdir(d))

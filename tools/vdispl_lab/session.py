@@ -191,15 +191,13 @@ class Session:
         if guest_type not in arch.guest_types:
             raise LabError("Xen on %s has no %s guests: want %s"
                            % (arch, guest_type, " or ".join(arch.guest_types)))
-        if arch is not HOST and (self.domu_pkgs or self.dom0_pkgs):
-            raise LabError("whole packages for the domains are %s only so far" % HOST)
 
     def _packages(self, names, whose):
         if not names:
             return None
         self.echo("lab: preparing %s packages: %s and what they depend on"
                   % (whose, " ".join(names)))
-        return images.PackagesArchive(names)
+        return images.PackagesArchive(names, self.arch)
 
     def _build_images(self, work):
         """(Dom0Base, Dom0's initramfs, Dom0's memory in MiB, the guests' in MiB)"""
