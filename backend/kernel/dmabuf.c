@@ -12,8 +12,13 @@
  * device without a bound driver) goes straight to dma-direct, which gives a
  * foreign page its Dom0 pfn's address, not the guest frame behind it
  * (measured). Such a device is handed the bus address Xen's ops would have
- * given; the DMA API's own address is kept for unmapping and syncing, whose
- * cache maintenance goes through Dom0's mapping of the page either way. The
+ * given, if its DMA mask reaches it; the DMA API's own address is kept for
+ * unmapping and syncing, whose cache maintenance goes through Dom0's mapping
+ * of the page either way. A real device bound to a driver has Xen's ops on
+ * arm, so what gets corrected are virtual ones such as vkms, which only use
+ * the CPU mapping; an importer that synced the table's addresses itself on
+ * a non-coherent device would sync the guest frame's machine address, not
+ * Dom0's mapping (none is known to). The
  * DMA side is then merged into one entry per bus-contiguous run, within the
  * device's segment limits, so a buffer of contiguous guest frames is one DMA
  * segment.
@@ -102,7 +107,9 @@ static int map_pages(struct vdispl_dmabuf_buffer *buf, struct device *dev, u64 *
 		}
 		page_dma[i] = addr;
 		dev_addr[i] = want;
-		if (addr != want && untranslated(dev, buf->pages[i], addr)) {
+		/* Corrected only to an address the device can reach. */
+		if (addr != want && untranslated(dev, buf->pages[i], addr) &&
+		    dma_capable(dev, want, PAGE_SIZE, true)) {
 			corrected++;
 			continue;
 		}

@@ -52,8 +52,23 @@ static void free_block(struct vdispl_dmabuf_buffer *buf)
 }
 
 /*
+ * Pages @buf still holds allocated: those whose grant has not ended, or the
+ * whole block while any has not.
+ */
+static u32 held_pages(const struct vdispl_dmabuf_buffer *buf)
+{
+	u32 i, held = 0;
+
+	if (buf->block)
+		return buf->count;
+	for (i = 0; i < buf->count; i++)
+		held += !!buf->pages[i];
+	return held;
+}
+
+/*
  * End each grant that is not in use and free its page, or the block once
- * all have ended. Returns how many pages the domain still maps.
+ * all have ended. Returns how many pages stay allocated (held_pages()).
  */
 static u32 end_grants(struct vdispl_dmabuf_buffer *buf)
 {
@@ -72,16 +87,18 @@ static u32 end_grants(struct vdispl_dmabuf_buffer *buf)
 	}
 	if (!left && buf->block)
 		free_block(buf);
-	return left;
+	return held_pages(buf);
 }
 
 u32 vdispl_dmabuf_unshare(struct vdispl_dmabuf_buffer *buf)
 {
-	u32 left = end_grants(buf);
+	u32 left = end_grants(buf), mapped = 0, i;
 
+	for (i = 0; left && i < buf->count; i++)
+		mapped += !!buf->pages[i];
 	if (left)
-		pr_info_ratelimited("buffer %u: dom%u still maps %u of its %u pages; they are freed when it lets go\n",
-				    buf->id, buf->domid, left, buf->count);
+		pr_info_ratelimited("buffer %u: dom%u still maps %u of its %u pages; %u stay allocated until it lets go\n",
+				    buf->id, buf->domid, mapped, buf->count, left);
 	return left;
 }
 
@@ -90,7 +107,8 @@ void vdispl_dmabuf_linger(struct vdispl_dmabuf_buffer *buf)
 	spin_lock(&lingering_lock);
 	list_add_tail(&buf->link, &lingering);
 	spin_unlock(&lingering_lock);
-	mod_delayed_work(system_wq, &lingering_work, RETRY_INTERVAL);
+	/* Not pushed back if pending: a guest lingering often must not stall the others. */
+	schedule_delayed_work(&lingering_work, RETRY_INTERVAL);
 }
 
 /* Give back to @buf's context what it no longer holds. */
@@ -119,10 +137,8 @@ static void retry_lingering(struct work_struct *work)
 	spin_unlock(&lingering_lock);
 
 	list_for_each_entry_safe(buf, tmp, &batch, link) {
-		u32 before = 0, left, i;
+		u32 before = held_pages(buf), left;
 
-		for (i = 0; i < buf->count; i++)
-			before += !!buf->pages[i];
 		left = end_grants(buf);
 		uncount(buf, before - left);
 		if (left)
@@ -186,8 +202,9 @@ static int alloc_block(struct vdispl_dmabuf_buffer *buf)
 	/* A PV Dom0's contiguous pfns are not contiguous machine frames. */
 	if (xen_pv_domain() || get_dma_ops(&allocator->dev))
 		return -EOPNOTSUPP;
+	/* No CMA block free is an answer, not a warning: single pages follow. */
 	buf->block = dma_alloc_pages(&allocator->dev, (size_t)buf->count << PAGE_SHIFT,
-				     &buf->block_dma, DMA_BIDIRECTIONAL, GFP_KERNEL);
+				     &buf->block_dma, DMA_BIDIRECTIONAL, GFP_KERNEL | __GFP_NOWARN);
 	return buf->block ? 0 : -ENOMEM;
 }
 

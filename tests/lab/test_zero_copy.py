@@ -46,8 +46,10 @@ def run(lab):
               % (dom, name, lab.frontend, pages, segments))
     if lab.frontend == "vdispl":
         # 1024x768 XRGB is 3 MiB: two 2 MiB blocks, each one machine run.
-        lab.ok(buffers and all(b[4] == "2" for b in buffers),
-               "zero-copy: each of vdispl-front's buffers reaches vkms as 2 DMA segments",
+        # At most 2: two blocks are now and then machine-adjacent (seen once).
+        lab.ok(buffers and all(b[4] in ("1", "2") for b in buffers),
+               "zero-copy: each of vdispl-front's buffers reaches vkms as 2 DMA segments or "
+               "fewer",
                buffers)
     if lab.arch.name == "arm64":
         # vkms's platform device has no Xen DMA ops on arm (the seeds' trap).
