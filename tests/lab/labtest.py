@@ -230,6 +230,10 @@ class Lab:
         if (result.failure and " never booted" in result.failure
                 and self.guest_type != "pv"):
             return "guest-hang", result.failure
+        # Seen once, unexplained: xl destroy of a PV guest on screen never
+        # returned. Once more, with Dom0's logs of the first kept.
+        if result.failure and "xl destroy" in result.failure and " hung" in result.failure:
+            return "destroy-hang", result.failure
         return None
 
     def _triple_faults(self, out):

@@ -320,7 +320,9 @@ lab_create_guest() {
 # freed the domain; one whose pages something still maps lingers, nameless.
 lab_destroy_guest() {
     domains=$(xl list | tail -n +2 | wc -l)
-    xl destroy "$1" || lab_fail "xl destroy $1 failed"
+    # Bounded: once (zero_copy, PV) it never returned, and Dom0 said nothing.
+    timeout 120 xl destroy "$1" ||
+        lab_fail "xl destroy $1 failed or hung: $(ps -o pid,stat,args | grep -v ' S ' | tail -n 8 | tr '\n' ';')"
     i=0
     while [ "$(xl list | tail -n +2 | wc -l)" -ge "$domains" ] && [ $i -lt 30 ]; do
         i=$((i + 1))
