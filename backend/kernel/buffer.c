@@ -272,6 +272,12 @@ static u32 next_id(void)
 	return id;
 }
 
+bool vdispl_dmabuf_request_ok(u32 count, u32 flags, u32 known, u32 domid)
+{
+	return count && count <= READ_ONCE(vdispl_dmabuf_max_buffer_pages) && !(flags & ~known) &&
+	       domid < DOMID_FIRST_RESERVED;
+}
+
 /* Wrap @buf, whose pages are in place, in a dma-buf, and count it live. */
 int vdispl_dmabuf_publish(struct vdispl_dmabuf_buffer *buf, struct dma_buf **out)
 {
@@ -307,8 +313,8 @@ int vdispl_dmabuf_export(struct vdispl_dmabuf_context *ctx,
 	struct vdispl_dmabuf_buffer *buf;
 	int ret;
 
-	if (!args->count || args->count > READ_ONCE(vdispl_dmabuf_max_buffer_pages) ||
-	    args->flags & ~VDISPL_DMABUF_WRITABLE || args->domid >= DOMID_FIRST_RESERVED)
+	if (!vdispl_dmabuf_request_ok(args->count, args->flags, VDISPL_DMABUF_WRITABLE,
+				      args->domid))
 		return -EINVAL;
 	ret = vdispl_dmabuf_reserve(ctx, args->count, false);
 	if (ret)

@@ -82,7 +82,12 @@ int vdispl_dmabuf_export(struct vdispl_dmabuf_context *ctx,
 			 struct vdispl_dmabuf_export *args, const u32 __user *refs,
 			 struct dma_buf **dmabuf);
 void vdispl_dmabuf_release(struct vdispl_dmabuf_buffer *buf);
-/* For both kinds: the new buffer of @ctx, and what makes it a dma-buf. */
+/*
+ * For both kinds: whether a request for @count pages of @domid with @flags
+ * (of @known) may go on, then the new buffer of @ctx, and what makes it a
+ * dma-buf.
+ */
+bool vdispl_dmabuf_request_ok(u32 count, u32 flags, u32 known, u32 domid);
 struct vdispl_dmabuf_buffer *vdispl_dmabuf_buffer_alloc(struct vdispl_dmabuf_context *ctx,
 							u32 domid, u32 count, u32 flags);
 void vdispl_dmabuf_buffer_free(struct vdispl_dmabuf_buffer *buf);

@@ -264,8 +264,8 @@ int vdispl_dmabuf_share(struct vdispl_dmabuf_context *ctx, struct vdispl_dmabuf_
 	struct vdispl_dmabuf_buffer *buf;
 	int ret;
 
-	if (!args->count || args->count > READ_ONCE(vdispl_dmabuf_max_buffer_pages) ||
-	    args->flags & ~VDISPL_DMABUF_CONTIGUOUS || args->domid >= DOMID_FIRST_RESERVED)
+	if (!vdispl_dmabuf_request_ok(args->count, args->flags, VDISPL_DMABUF_CONTIGUOUS,
+				      args->domid))
 		return -EINVAL;
 	ret = vdispl_dmabuf_reserve(ctx, args->count, false);
 	if (ret)

@@ -29,11 +29,17 @@
 #define READY_TIMEOUT_S 120
 #define MAX_RANGES 8
 
+/* @node of the guest's vdispl-grant-test directory in XenStore. */
+static void node_path(char *path, size_t size, uint32_t domid, const char *node)
+{
+	snprintf(path, size, "/local/domain/%u/data/vdispl-grant-test/%s", domid, node);
+}
+
 static int read_node(struct vdispl_xs *xs, uint32_t domid, const char *node, char **value)
 {
 	char path[160];
 
-	snprintf(path, sizeof(path), "/local/domain/%u/data/vdispl-grant-test/%s", domid, node);
+	node_path(path, sizeof(path), domid, node);
 	return vdispl_xs_read(xs, path, value);
 }
 
@@ -285,6 +291,19 @@ out:
 	return ret;
 }
 
+/* The guest's buffer 0 (@b), exported (@e); the error printed. */
+static int export_first(struct handles *h, uint32_t domid, struct granted_buffer *b,
+			struct vdispl_dmabuf_export *e)
+{
+	int ret = read_buffer(h->xs, h->gnttab, domid, 0, b);
+
+	if (!ret)
+		ret = vdispl_dmabuf_module_export(h->module, domid, b->refs, b->pages, false, e);
+	if (ret)
+		fail_errno(ret, "exporting dom%u's buffer 0", domid);
+	return ret;
+}
+
 int check_hold(uint32_t domid)
 {
 	struct handles h = { 0 };
@@ -295,13 +314,9 @@ int check_hold(uint32_t domid)
 	int ret = open_handles(&h, domid, &count), sig;
 
 	if (!ret)
-		ret = read_buffer(h.xs, h.gnttab, domid, 0, &b);
-	if (!ret)
-		ret = vdispl_dmabuf_module_export(h.module, domid, b.refs, b.pages, false, &e);
-	if (ret) {
-		fail_errno(ret, "exporting dom%u's buffer 0", domid);
+		ret = export_first(&h, domid, &b, &e);
+	if (ret)
 		goto out;
-	}
 	/* The frame the guest last drew into it, read while the guest is there. */
 	if (read_u32(h.xs, domid, "drawn", &frame))
 		frame = 0;
@@ -328,7 +343,7 @@ static int draw_frame(struct vdispl_xs *xs, uint32_t domid, uint32_t frame)
 	uint32_t drawn = 0;
 	int ret;
 
-	snprintf(path, sizeof(path), "/local/domain/%u/data/vdispl-grant-test/frame", domid);
+	node_path(path, sizeof(path), domid, "frame");
 	ret = vdispl_xs_printf(xs, path, "%u", frame);
 	for (int i = 0; !ret && i < 2000; i++) {
 		if (read_u32(xs, domid, "drawn", &drawn) == 0 && drawn == frame)
@@ -347,13 +362,9 @@ int check_frames(uint32_t domid, uint32_t frames)
 	int ret = open_handles(&h, domid, &count);
 
 	if (!ret)
-		ret = read_buffer(h.xs, h.gnttab, domid, 0, &b);
-	if (!ret)
-		ret = vdispl_dmabuf_module_export(h.module, domid, b.refs, b.pages, false, &e);
-	if (ret) {
-		fail_errno(ret, "exporting dom%u's buffer 0", domid);
+		ret = export_first(&h, domid, &b, &e);
+	if (ret)
 		goto out;
-	}
 	/* One export for every frame: the guest redraws the pages Dom0 maps. */
 	for (uint32_t f = 1; f <= frames; f++) {
 		ret = draw_frame(h.xs, domid, f);
