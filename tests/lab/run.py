@@ -8,8 +8,8 @@ test's FRONTENDS, both mainline and vdispl unless the test says otherwise),
 GUEST_TYPES, PV only unless the test says otherwise), and `--arch
 amd64|arm64` the machines (default: each test's ARCHES, amd64 only unless
 the test says otherwise; each machine runs the frontends and guest types
-its lab has: on arm64, vdispl-front in pvh guests; a dict ARCHES names one
-(guest type, frontend) for a machine). `--sanitize` (first)
+its lab has: on arm64, both frontends in pvh guests; a dict ARCHES names
+a machine's (guest type, frontend), or a list of them). `--sanitize` (first)
 runs the backend built with ASan and UBSan (build-sanitize/) and checks
 each run's backend log for their reports; its output goes to
 build/lab-tests-sanitize/.
@@ -67,13 +67,15 @@ def main(argv):
         frontends = getattr(module, "FRONTENDS", ("mainline", "vdispl"))
         guest_types = getattr(module, "GUEST_TYPES", ("pv",))
         # Each machine runs the combinations its lab has; ARCHES as a dict
-        # gives a machine its one (guest type, frontend) instead.
+        # gives a machine its own (guest type, frontend), or a list of them.
         arches = getattr(module, "ARCHES", ("amd64",))
         if not isinstance(arches, dict):
             arches = dict.fromkeys(arches)
         runs = []
-        for a, only_run in ((arch.get(n), r) for n, r in arches.items()):
-            runs += [(a,) + only_run] if only_run else [
+        for a, only_runs in ((arch.get(n), r) for n, r in arches.items()):
+            if isinstance(only_runs, tuple):
+                only_runs = [only_runs]
+            runs += [(a,) + r for r in only_runs] if only_runs else [
                 (a, g, f) for g in guest_types if g in a.guest_types
                 for f in frontends if f in a.frontends]
         for machine, guest_type, frontend in runs:

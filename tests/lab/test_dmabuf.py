@@ -188,15 +188,23 @@ FRAMES = 8  # tools/dmabuf-check/main.c
 
 
 def check_frames(lab, r):
-    """The guest redraws its buffer 8 times; after each, Dom0's CPU view
-    and the edu device's DMA must be that frame: no stale page or line."""
+    """The guest redraws its buffers 8 times; after each, Dom0's CPU view of
+    every buffer, contiguous or scattered, must be that frame, and so must
+    the edu device's DMA of one of them, in turn: no stale page or line."""
     log = lab.read(r.file("dmabuf-frames.log"))
-    drawn, cpu, edu = (_lines(log, w) for w in ("frame", "frame-cpu", "frame-edu"))
-    good = [f for f in range(1, FRAMES + 1)
-            if drawn.get(f, {}).get("drawn") == "0"
-            and cpu.get(f, {}).get("mismatches") == "0" and cpu.get(f, {}).get("sync") == "0"
-            and edu.get(f, {}).get("result") == "0" and edu.get(f, {}).get("mismatches") == "0"]
-    lab.ok(r.result("frames-rc") == "0" and len(good) == FRAMES,
-           "dmabuf: the guest drew %d frames into one exported buffer; after each, Dom0's CPU "
-           "view held that frame, every word, and the edu device DMA'd the same (%d good)"
-           % (FRAMES, len(good)), log[-1500:])
+    drawn = _lines(log, "frame")
+    kinds = BUFFERS.split(",")
+    for i, spec in enumerate(kinds):
+        cpu, edu = _lines(log, "frame-cpu-%d" % i), _lines(log, "frame-edu-%d" % i)
+        frames = range(1, FRAMES + 1)
+        by_edu = [f for f in frames if (f - 1) % len(kinds) == i]
+        good_cpu = [f for f in frames if drawn.get(f, {}).get("drawn") == "0" and
+                    cpu.get(f, {}).get("mismatches") == "0" and cpu.get(f, {}).get("sync") == "0"]
+        good_edu = [f for f in by_edu if edu.get(f, {}).get("result") == "0" and
+                    edu.get(f, {}).get("mismatches") == "0"]
+        lab.ok(r.result("frames-rc") == "0" and len(good_cpu) == FRAMES and
+               good_edu == by_edu and sorted(edu) == by_edu,
+               "dmabuf: buffer %d (%s) exported once, redrawn %d times by the guest; after "
+               "each, Dom0's CPU view held that frame, every word (%d good), and after frames "
+               "%s the edu device DMA'd the same (%d good)"
+               % (i, spec, FRAMES, len(good_cpu), by_edu, len(good_edu)), log[-1500:])

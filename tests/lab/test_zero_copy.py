@@ -11,9 +11,11 @@ from vdispl_lab import session
 
 import labtest
 
-# Run in PV and in PVH guests.
-GUEST_TYPES = ("pv", "pvh")
-ARCHES = ("amd64", "arm64")
+# PV guests on amd64; auto-translated guests (PVH, whose grants name guest
+# frames, not machine ones) on arm64, where they boot three times faster.
+# Dom0's side is the same for both kinds of guest on amd64.
+ARCHES = {"amd64": [("pv", "mainline"), ("pv", "vdispl")],
+          "arm64": [("pvh", "mainline"), ("pvh", "vdispl")]}
 
 FRAMES = 300
 FRAMES_SECOND = 20

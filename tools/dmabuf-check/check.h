@@ -21,10 +21,13 @@ struct granted_buffer {
 int check_guest(uint32_t domid, bool edu, bool misuse);
 /* Export buffer 0 and hold it until SIGTERM, then check it is still the guest's. */
 int check_hold(uint32_t domid);
+/* frames: at most this many buffers, each exported once. */
+#define FRAMES_MAX_BUFFERS 8u
 /*
- * Export buffer 0 once, then @frames times have the guest redraw it and
- * check the CPU view and the edu device's DMA: "frame", "frame-cpu" and
- * "frame-edu" lines, indexed by frame.
+ * Export every buffer once, then @frames times have the guest redraw them,
+ * check each one's CPU view and have the edu device DMA one of them, in
+ * turn: "frame" lines, and per buffer B "frame-cpu-B" and "frame-edu-B"
+ * lines, indexed by frame.
  */
 int check_frames(uint32_t domid, uint32_t frames);
 

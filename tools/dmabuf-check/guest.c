@@ -291,16 +291,16 @@ out:
 	return ret;
 }
 
-/* The guest's buffer 0 (@b), exported (@e); the error printed. */
-static int export_first(struct handles *h, uint32_t domid, struct granted_buffer *b,
-			struct vdispl_dmabuf_export *e)
+/* The guest's buffer @index (@b), exported (@e); the error printed. */
+static int export_buffer(struct handles *h, uint32_t domid, uint32_t index,
+			 struct granted_buffer *b, struct vdispl_dmabuf_export *e)
 {
-	int ret = read_buffer(h->xs, h->gnttab, domid, 0, b);
+	int ret = read_buffer(h->xs, h->gnttab, domid, index, b);
 
 	if (!ret)
 		ret = vdispl_dmabuf_module_export(h->module, domid, b->refs, b->pages, false, e);
 	if (ret)
-		fail_errno(ret, "exporting dom%u's buffer 0", domid);
+		fail_errno(ret, "exporting dom%u's buffer %u", domid, index);
 	return ret;
 }
 
@@ -314,7 +314,7 @@ int check_hold(uint32_t domid)
 	int ret = open_handles(&h, domid, &count), sig;
 
 	if (!ret)
-		ret = export_first(&h, domid, &b, &e);
+		ret = export_buffer(&h, domid, 0, &b, &e);
 	if (ret)
 		goto out;
 	/* The frame the guest last drew into it, read while the guest is there. */
@@ -356,27 +356,45 @@ static int draw_frame(struct vdispl_xs *xs, uint32_t domid, uint32_t frame)
 int check_frames(uint32_t domid, uint32_t frames)
 {
 	struct handles h = { 0 };
-	struct granted_buffer b = { 0 };
-	struct vdispl_dmabuf_export e;
-	uint32_t count = 0;
+	struct granted_buffer b[FRAMES_MAX_BUFFERS] = { 0 };
+	struct vdispl_dmabuf_export e[FRAMES_MAX_BUFFERS];
+	uint32_t count = 0, exported = 0;
+	char label[32];
 	int ret = open_handles(&h, domid, &count);
 
-	if (!ret)
-		ret = export_first(&h, domid, &b, &e);
+	if (!ret && (count == 0 || count > FRAMES_MAX_BUFFERS))
+		ret = fail_errno(-ERANGE, "dom%u granted %u buffers, frames checks 1 to %u", domid,
+				 count, FRAMES_MAX_BUFFERS);
+	while (!ret && exported < count) {
+		ret = export_buffer(&h, domid, exported, &b[exported], &e[exported]);
+		if (!ret)
+			exported++;
+	}
 	if (ret)
 		goto out;
-	/* One export for every frame: the guest redraws the pages Dom0 maps. */
+	/*
+	 * One export per buffer for every frame: the guest redraws the pages Dom0
+	 * maps. The CPU view of each is read every frame; the edu device reads one
+	 * buffer a frame, in turn (a DMA window takes edu 0.2 s or more: a
+	 * scattered buffer's are many).
+	 */
 	for (uint32_t f = 1; f <= frames; f++) {
 		ret = draw_frame(h.xs, domid, f);
 		printf("frame %u drawn=%s\n", f, errno_name(ret));
 		if (ret)
 			break;
-		check_cpu_view("frame-cpu", e.fd, &b, f, f);
-		check_edu("frame-edu", e.fd, f, VDISPL_EDU_IMPORTER_EDU);
+		for (uint32_t i = 0; i < count; i++) {
+			snprintf(label, sizeof(label), "frame-cpu-%u", i);
+			check_cpu_view(label, e[i].fd, &b[i], f, f);
+		}
+		snprintf(label, sizeof(label), "frame-edu-%u", (f - 1) % count);
+		check_edu(label, e[(f - 1) % count].fd, f, VDISPL_EDU_IMPORTER_EDU);
 	}
-	close(e.fd);
 out:
-	free(b.refs);
+	for (uint32_t i = 0; i < exported; i++)
+		close(e[i].fd);
+	for (uint32_t i = 0; i < FRAMES_MAX_BUFFERS; i++)
+		free(b[i].refs);
 	close_handles(&h);
 	return ret;
 }

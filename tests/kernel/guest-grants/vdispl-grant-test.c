@@ -19,9 +19,10 @@
  * block is one machine run, and a contig buffer is expected to have as many
  * machine runs as blocks.
  *
- * Frames: when Dom0 writes N to data/vdispl-grant-test/frame, buffer 0 is
- * redrawn with frame N's pattern and "drawn" set to N, so Dom0 can check,
- * frame after frame, that its devices see what the guest last drew.
+ * Frames: when Dom0 writes N to data/vdispl-grant-test/frame, every buffer
+ * is redrawn with frame N's pattern and "drawn" set to N, so Dom0 can check,
+ * frame after frame, that its devices see what the guest last drew, through
+ * contiguous and scattered buffers alike.
  *
  * Unloading ends every grant. A grant Dom0 still maps cannot be ended; its
  * page is then leaked rather than freed, since Dom0 could still read (and
@@ -267,15 +268,16 @@ static void fill_buffer(unsigned int index, struct grant_test_buffer *buf, u32 f
 	}
 }
 
-/* Dom0 asks for a frame: redraw buffer 0 with it, then say so. */
+/* Dom0 asks for a frame: redraw every buffer with it, then say so. */
 static void frame_changed(struct xenbus_watch *watch, const char *path, const char *token)
 {
-	unsigned int frame;
+	unsigned int frame, i;
 
 	if (xenbus_scanf(XBT_NIL, STORE_DIR, "frame", "%u", &frame) != 1 || !frame ||
 	    !nr_test_bufs)
 		return;
-	fill_buffer(0, &test_bufs[0], frame);
+	for (i = 0; i < nr_test_bufs; i++)
+		fill_buffer(i, &test_bufs[i], frame);
 	if (xenbus_printf(XBT_NIL, STORE_DIR, "drawn", "%u", frame))
 		pr_err("frame %u: cannot write drawn\n", frame);
 }

@@ -27,7 +27,7 @@ lab_send_file dmabuf-check.log /tmp/check.log
 vdispl-dmabuf-check share "$domid" >/tmp/share.log 2>&1
 lab_result share-rc "$?"
 lab_send_file dmabuf-share.log /tmp/share.log
-# The guest redraws buffer 0 frame after frame; Dom0 reads each one.
+# The guest redraws its buffers frame after frame; Dom0 reads each one.
 vdispl-dmabuf-check frames "$domid" >/tmp/frames.log 2>&1
 lab_result frames-rc "$?"
 lab_send_file dmabuf-frames.log /tmp/frames.log
