@@ -1,8 +1,9 @@
 """The backend stops cleanly, then is killed, under a connected guest: after
 each restart the frontend reconnects and the guest draws again."""
 
-# Run in PV and in PVH guests.
-GUEST_TYPES = ("pv", "pvh")
+import labtest
+
+ARCHES = {"amd64": labtest.AMD64_GUEST_RUNS}
 
 FRAMES = 20
 # Each time the frontend reconnects it registers a new DRM device, which DRM

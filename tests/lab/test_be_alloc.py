@@ -22,9 +22,8 @@ from vdispl_lab import session
 
 import labtest
 
-# Run in PV and in PVH guests.
-GUEST_TYPES = ("pv", "pvh")
-ARCHES = ("amd64", "arm64")
+ARCHES = {"amd64": labtest.AMD64_GUEST_RUNS,
+          "arm64": [("pvh", "mainline"), ("pvh", "vdispl")]}
 
 FRAMES = 60
 # Round 0 keeps the display open; once the frontend has dropped its rings

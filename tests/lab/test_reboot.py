@@ -2,8 +2,7 @@
 
 import labtest
 
-# Run in PV and in PVH guests.
-GUEST_TYPES = ("pv", "pvh")
+ARCHES = {"amd64": labtest.AMD64_GUEST_RUNS}
 
 FRAMES = 20
 
