@@ -224,11 +224,12 @@ class Lab:
         # (seen once in many hundred boots: silent after Xen's PCI lines).
         if result.failure and result.failure.startswith("Dom0 did not come up"):
             return "dom0-hang", result.failure
-        # QEMU's emulation of SVM (under TCG) now and then triple-faulted a
-        # PVH guest of either frontend, at boot or mid-run, always at an
-        # RDTSC Xen intercepted (session.guest_cfg now asks for a native
-        # TSC); Xen then restarts the guest and the scenario's counts are
-        # off. Kept in case another intercept does it. Never retried for PV.
+        # QEMU's emulation of SVM (under TCG) now and then triple-faults a
+        # PVH guest of either frontend, at boot or mid-run, at an
+        # instruction Xen intercepts: mostly RDTSC (session.guest_cfg now
+        # asks for a native TSC), but also an x2APIC EOI write and PCI
+        # config port I/O. Xen then restarts the guest and the scenario's
+        # counts are off. Never retried for PV.
         faults = self._triple_faults(out)
         if faults and self.guest_type != "pv":
             return "triple-fault", "a guest triple-faulted (%s)" % "; ".join(faults[:3])

@@ -106,10 +106,11 @@ def guest_cfg(connectors, name="guest", memory=GUEST_MEMORY_MB, kernel_args="", 
 def _tsc_lines(guest_type):
     """x86 Xen emulates RDTSC for an HVM-container guest when the host TSC
     is not marked constant (QEMU's qemu64 CPU is not), and QEMU's emulation
-    of that SVM intercept now and then triple-faults the guest, always at an
+    of SVM intercepts now and then triple-faults the guest, most often at an
     RDTSC: 2 of 20 PVH boots with "default", 0 of 20 with "native", which
-    also boots in 6 s instead of 9. The lab's guests have one vCPU and never
-    migrate; arm's xl ignores the key."""
+    also boots in 6 s instead of 9 (other intercepts still do it, rarely).
+    The lab's guests have one vCPU and never migrate; arm's xl ignores the
+    key."""
     return ['tsc_mode = "native"'] if guest_type == "pvh" else []
 
 

@@ -271,17 +271,21 @@ lab_backend_alive() {
 }
 
 # lab_backend_status: ask the backend for its status line (SIGUSR1) and print it.
+# Only what the backend logs from the signal on is read: in long scenarios
+# its log grows to megabytes, and reading it all at each poll took seconds.
 lab_backend_status() {
     lab_backend_alive || lab_fail "vdispl-backend is not running"
-    before=$(grep -c "status:" "$LAB_BACKEND_LOG")
+    status_from=$(($(wc -c <"$LAB_BACKEND_LOG") + 1))
     kill -USR1 "$LAB_BACKEND_PID"
     i=0
-    while [ "$(grep -c "status:" "$LAB_BACKEND_LOG")" -le "$before" ]; do
+    while :; do
+        status_line=$(tail -c "+$status_from" "$LAB_BACKEND_LOG" | grep "status:" | tail -n 1)
+        [ -z "$status_line" ] || break
         i=$((i + 1))
         [ $i -lt 50 ] || lab_fail "vdispl-backend did not report its status"
         sleep 0.1
     done
-    grep "status:" "$LAB_BACKEND_LOG" | tail -n 1 | sed 's/.*status: //'
+    echo "$status_line" | sed 's/.*status: //'
 }
 
 # lab_status_field LINE KEY: the value of KEY=VALUE in a status line.
